@@ -1,0 +1,11 @@
+"""Every channel the sandbox simulates. Adding a channel is one entry here plus its own module."""
+
+from __future__ import annotations
+
+from sandbox.channel import ChannelSimulator
+from sandbox.shopify import SIMULATOR as SHOPIFY
+from sandbox.warehouse import SIMULATOR as WAREHOUSE
+
+
+def simulators() -> list[ChannelSimulator]:
+    return [SHOPIFY, WAREHOUSE]
