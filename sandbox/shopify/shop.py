@@ -1,0 +1,129 @@
+"""One Shopify shop's view of the world: its listings, products, customers and clock format.
+
+Shopify REST renders timestamps in the shop's own timezone (`2026-09-21T10:13:20-04:00`),
+money as decimal strings, ids as integers; every renderer goes through this view so the
+formats live in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from sandbox.world import names
+from sandbox.world.listings import BARCODE_ONLY
+from sandbox.world.state import World
+from sandbox.world.truth import money
+
+SHOP_NAME = "Tributary Outfitters"
+SELLER_SKU_PREFIX = "SHP"
+
+
+class Shop:
+    def __init__(self, world: World, storefront: int) -> None:
+        self.world = world
+        self.index = storefront
+        self.spec = world.storefronts[storefront]
+        self.tz = ZoneInfo(self.spec.timezone)
+        self.handle = self.spec.store_id
+        self.currency = self.spec.currency
+
+    # ---- catalog --------------------------------------------------------------------------
+
+    @cached_property
+    def listing_of_sku(self) -> dict[int, int]:
+        own = self.world.listings.of_storefront(self.index)
+        return {int(self.world.listings.sku[listing]): int(listing) for listing in own}
+
+    @cached_property
+    def products(self) -> list[int]:
+        """Catalog products with at least one variant listed in this shop, by id."""
+        catalog = self.world.catalog
+        return sorted({int(catalog.sku_product[sku]) for sku in self.listing_of_sku})
+
+    @cached_property
+    def skus_of_product(self) -> dict[int, list[int]]:
+        catalog = self.world.catalog
+        grouped: dict[int, list[int]] = {}
+        for sku in sorted(self.listing_of_sku, key=lambda s: (int(catalog.sku_position[s]), s)):
+            grouped.setdefault(int(catalog.sku_product[sku]), []).append(sku)
+        return grouped
+
+    @cached_property
+    def skus_sorted(self) -> np.ndarray:
+        return np.array(sorted(self.listing_of_sku), np.int64)
+
+    def seller_sku(self, listing: int) -> str:
+        return self.world.listings.seller_sku(listing, self.world.catalog, SELLER_SKU_PREFIX)
+
+    def barcode(self, listing: int) -> str | None:
+        return self.world.listings.barcode(listing, self.world.catalog)
+
+    def is_renamed(self, listing: int) -> bool:
+        return bool(self.world.listings.mapping[listing] == BARCODE_ONLY)
+
+    # ---- orders ---------------------------------------------------------------------------
+
+    def orders(self) -> np.ndarray:
+        return self.world.orders_of(self.index)
+
+    def order_at(self, seq: int) -> int | None:
+        orders = self.orders()
+        return int(orders[seq]) if 0 <= seq < len(orders) else None
+
+    # ---- formats --------------------------------------------------------------------------
+
+    def time(self, ts: int) -> str:
+        return datetime.fromtimestamp(int(ts), self.tz).isoformat()
+
+    def maybe_time(self, ts: int, now: int) -> str | None:
+        return self.time(ts) if ts <= now else None
+
+    def money(self, cents: int) -> str:
+        return money(cents)
+
+    def money_set(self, cents: int) -> dict[str, dict[str, str]]:
+        amount = money(cents)
+        return {
+            "shop_money": {"amount": amount, "currency_code": self.currency},
+            "presentment_money": {"amount": amount, "currency_code": self.currency},
+        }
+
+    def address(self, person: int) -> dict[str, object]:
+        people = self.world.people
+        country = people.country_code(person)
+        city = people.city_of(person)
+        latitude, longitude = _city_coordinates(country, int(people.city[person]))
+        return {
+            "first_name": people.first(person),
+            "address1": people.street_line(person),
+            "phone": local_phone(people.phone_e164(person), country),
+            "city": city.name,
+            "zip": people.postcode(person),
+            "province": city.region if country == "US" else None,
+            "country": names.COUNTRY_NAMES[country],
+            "last_name": people.last(person),
+            "address2": "",
+            "company": None,
+            "latitude": latitude,
+            "longitude": longitude,
+            "name": f"{people.first(person)} {people.last(person)}",
+            "country_code": country,
+            "province_code": city.region_code if country == "US" else None,
+        }
+
+
+def local_phone(e164: str, country: str) -> str:
+    """How a shopper types their number into a checkout form: national format, with spaces."""
+    digits = e164.removeprefix("+1").removeprefix("+49").removeprefix("+44")
+    if country == "US":
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return f"0{digits[:4]} {digits[4:]}"
+
+
+def _city_coordinates(country: str, city: int) -> tuple[float, float]:
+    base = {"US": (38.0, -95.0), "DE": (51.0, 10.0), "GB": (53.0, -1.5)}[country]
+    return round(base[0] + (city * 1.37) % 6 - 3, 5), round(base[1] + (city * 2.11) % 10 - 5, 5)
