@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sandbox.amazon import SIMULATOR as AMAZON
 from sandbox.channel import ChannelSimulator
 from sandbox.shopify import SIMULATOR as SHOPIFY
 from sandbox.warehouse import SIMULATOR as WAREHOUSE
 
 
 def simulators() -> list[ChannelSimulator]:
-    return [SHOPIFY, WAREHOUSE]
+    return [SHOPIFY, AMAZON, WAREHOUSE]

@@ -35,6 +35,8 @@ class SandboxContext:
     faults: dict[str, ChannelFaults] = field(default_factory=dict)
     simulators: dict[str, ChannelSimulator] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    # State a channel shares between its own hosts (e.g. tokens issued by an auth host).
+    channel_state: dict[str, Any] = field(default_factory=dict)
     _request_counter: itertools.count[int] = field(default_factory=itertools.count)
 
     @property
