@@ -3,8 +3,11 @@
 - *World time* (`sim_now`) is what the data says: order timestamps, `updated_at` filters,
   Amazon's `LastUpdatedBefore`. It starts at a fixed instant so that the same seed serves the
   same bytes, and stands still unless the world is running (live mode) or a test advances it.
-- *Wire time* (`wall_now`, `monotonic`) is what protocols measure: rate-limit buckets, token
-  lifetimes, signature timestamps. It is the real clock plus whatever a test has skipped.
+- *Wire time* (`wall_now`, `monotonic`) is what protocols measure: rate-limit buckets and
+  token lifetimes. It is the real clock plus whatever a test has skipped, so skipping an hour
+  of world time also expires hour-long tokens.
+- *Real time* (`real_wall`) is the one clock a client shares with the sandbox: request
+  signatures are judged against it, and absolute expiry times are stated in it.
 
 With `time_scale = s`, one real second is `s` world seconds, and every duration or rate the
 sandbox states on the wire is converted so a client living in real time sees a faster world:
@@ -46,8 +49,12 @@ class SimClock:
         return self._monotonic() + self._skipped
 
     def wall_now(self) -> float:
-        """Real unix time plus skipped time: what token expiry and signatures measure."""
+        """Real unix time plus skipped time: what token expiry measures."""
         return self._wall() + self._skipped
+
+    def real_wall(self) -> float:
+        """Real unix time, unskipped: what a client's own clock says."""
+        return self._wall()
 
     def sim_now(self) -> int:
         """World time in unix seconds."""

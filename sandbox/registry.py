@@ -5,8 +5,9 @@ from __future__ import annotations
 from sandbox.amazon import SIMULATOR as AMAZON
 from sandbox.channel import ChannelSimulator
 from sandbox.shopify import SIMULATOR as SHOPIFY
+from sandbox.tiktok_shop import SIMULATOR as TIKTOK_SHOP
 from sandbox.warehouse import SIMULATOR as WAREHOUSE
 
 
 def simulators() -> list[ChannelSimulator]:
-    return [SHOPIFY, AMAZON, WAREHOUSE]
+    return [SHOPIFY, AMAZON, TIKTOK_SHOP, WAREHOUSE]
