@@ -66,7 +66,7 @@ def render_order(marketplace: Marketplace, order: int, status: str, now: int) ->
     shipped = world.lines["shipped"][lines] <= now
     cancelled = status == "Canceled"
     paid = int(columns["paid"][order])
-    ship_by = (paid if status != "Pending" else created) + 2 * 86_400
+    ship_by = (paid if paid <= now else created) + 2 * 86_400
     amazon_order_id = marketplace.order_id(int(columns["seq"][order]))
     record: dict[str, Any] = {
         "AmazonOrderId": amazon_order_id,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from sandbox.server.context import SandboxContext
+from sandbox.server.metrics import EndpointMetrics
 
 if TYPE_CHECKING:
     from sandbox.channel import ChannelErrors
@@ -14,4 +15,5 @@ if TYPE_CHECKING:
 CONTEXT = web.AppKey("context", SandboxContext)
 CHANNEL = web.AppKey("channel", str)
 ERRORS: web.AppKey[ChannelErrors] = web.AppKey("errors")
-METRICS = "tributary.metrics"  # request-scoped: the EndpointMetrics of the current route
+# Request-scoped: the EndpointMetrics of the route being served.
+METRICS: web.RequestKey[EndpointMetrics] = web.RequestKey("tributary_metrics", EndpointMetrics)

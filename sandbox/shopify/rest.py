@@ -13,7 +13,7 @@ import numpy as np
 import orjson
 from aiohttp import web
 
-from sandbox.server.keys import CHANNEL, CONTEXT
+from sandbox.server.keys import CHANNEL, CONTEXT, METRICS
 from sandbox.shopify import ids
 from sandbox.shopify import rest_pagination as pagination
 from sandbox.shopify.inventory import set_available
@@ -78,7 +78,7 @@ def paged_response(
     window = pagination.slice_page(keys, cursor_key, page.direction, page.limit, overlap)
     chosen = ordered[window.positions].tolist()
     records = faults.shape_all([only_fields(render(item), page.fields) for item in chosen])
-    request["tributary.metrics"].records_served += len(records)
+    request[METRICS].records_served += len(records)
     previous = following = None
     if chosen and window.has_previous:
         previous = {
@@ -299,7 +299,7 @@ async def set_inventory_level(request: web.Request) -> web.Response:
     if location_id != ids.LOCATION_ID or sku is None or sku not in shop.listing_of_sku:
         return json_response(NOT_FOUND, 404)
     if set_available(shop, sku, available, now):
-        request["tributary.metrics"].writes_applied += 1
+        request[METRICS].writes_applied += 1
     return json_response({"inventory_level": render_inventory_level(shop, sku)})
 
 
