@@ -1,0 +1,47 @@
+# Tributary: every target installs what it needs first, so a fresh clone needs only `make`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+RUN := $(UV) run --frozen
+SCALE ?= small
+SEED ?= 42
+BASE_PORT ?= 8700
+PYTEST_ARGS ?=
+
+.PHONY: help install demo sandbox test lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+.venv/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: .venv/.installed ## Create the virtualenv from uv.lock (installs uv if missing)
+
+demo: install ## Start the local marketplace sandbox and show what it serves
+	$(RUN) tributary sandbox serve --scale $(SCALE) --seed $(SEED) --base-port $(BASE_PORT)
+
+sandbox: demo ## Alias of demo while the pipeline is being built
+
+test: install lint ## Lint, then run the whole test suite
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: install ## ruff (lint and format check); sqlfluff once dbt models exist
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	@if ls dbt_project/models/**/*.sql >/dev/null 2>&1; then $(RUN) sqlfluff lint dbt_project/models; fi
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+bench: install ## Print the benchmark figures (never pass/fail)
+	$(RUN) python -m benchmarks.sandbox_serving
+
+clean: ## Remove local state (virtualenv, manifests, caches)
+	rm -rf .venv .tributary .pytest_cache .ruff_cache

@@ -1,0 +1,15 @@
+"""The `tributary` command line."""
+
+from __future__ import annotations
+
+import click
+
+from orchestration.cli.sandbox import sandbox
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Tributary: one source of truth for brands that sell on several marketplaces."""
+
+
+main.add_command(sandbox)
