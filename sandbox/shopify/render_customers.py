@@ -133,8 +133,20 @@ def _consents(shop: Shop, person: int, created: int) -> dict[str, Any]:
 
 
 def nested_customer(shop: Shop, person: int, now: int) -> dict[str, Any]:
-    """The customer object embedded in an order."""
+    """The customer object embedded in an order (shared per person while the world is still)."""
     index = customer_index(shop, now)
+    cache: dict[int, tuple[int, int, dict[str, Any]]] = shop.__dict__.setdefault(
+        "_nested_customers", {}
+    )
+    hit = cache.get(person)
+    if hit is not None and hit[0] == index.version and hit[1] == now:
+        return hit[2]
+    rendered = _nested_customer(shop, index, person)
+    cache[person] = (index.version, now, rendered)
+    return rendered
+
+
+def _nested_customer(shop: Shop, index: CustomerIndex, person: int) -> dict[str, Any]:
     people = shop.world.people
     customer_id = ids.customer_id(person)
     created = index.created_at(person)

@@ -188,7 +188,7 @@ def render_order(shop: Shop, order: int, now: int) -> dict[str, Any]:
         totals.total,
     )
     current_subtotal, current_tax, current_total = facts.current_totals
-    line_items = [render_line_item(facts, line) for line in facts.lines]
+    items = {line: render_line_item(facts, line) for line in facts.lines}
 
     token = hashlib.md5(f"{facts.id}".encode()).hexdigest()  # noqa: S324 - an opaque token
     discount_codes = (
@@ -321,11 +321,11 @@ def render_order(shop: Shop, order: int, now: int) -> dict[str, Any]:
             if facts.has_discount
             else []
         ),
-        "fulfillments": render_fulfillments(facts),
-        "line_items": line_items,
+        "fulfillments": render_fulfillments(facts, items),
+        "line_items": list(items.values()),
         "payment_terms": None,
-        "refunds": render_refunds(facts, totals.refunded),
-        "shipping_address": dict(address),
+        "refunds": render_refunds(facts, totals.refunded, items),
+        "shipping_address": address,
         "shipping_lines": [
             {
                 "id": ids.shipping_line_id(order),
@@ -413,7 +413,9 @@ def render_line_item(facts: OrderFacts, line: int) -> dict[str, Any]:
     }
 
 
-def render_fulfillments(facts: OrderFacts) -> list[dict[str, Any]]:
+def render_fulfillments(
+    facts: OrderFacts, items: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
     shop = facts.shop
     fulfillments = []
     for number, shipped_at in enumerate(facts.shipments, start=1):
@@ -446,16 +448,16 @@ def render_fulfillments(facts: OrderFacts) -> list[dict[str, Any]]:
                     facts.delivered if delivered and facts.delivered else shipped_at
                 ),
                 "line_items": [
-                    render_line_item(facts, line)
-                    for line in facts.lines
-                    if facts.shipped_at[line] == shipped_at
+                    items[line] for line in facts.lines if facts.shipped_at[line] == shipped_at
                 ],
             }
         )
     return fulfillments
 
 
-def render_refunds(facts: OrderFacts, amount: int) -> list[dict[str, Any]]:
+def render_refunds(
+    facts: OrderFacts, amount: int, items: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
     shop = facts.shop
     world = shop.world
     if facts.cancelled is not None and facts.is_paid:
@@ -485,7 +487,7 @@ def render_refunds(facts: OrderFacts, amount: int) -> list[dict[str, Any]]:
                 "subtotal_set": shop.money_set(subtotal),
                 "total_tax": tax / 100,
                 "total_tax_set": shop.money_set(tax),
-                "line_item": render_line_item(facts, line),
+                "line_item": items[line],
             }
         )
     transaction_id = ids.transaction_id(facts.order, 1)

@@ -8,7 +8,7 @@ formats live in one place.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -30,6 +30,7 @@ class Shop:
         self.tz = ZoneInfo(self.spec.timezone)
         self.handle = self.spec.store_id
         self.currency = self.spec.currency
+        self._addresses: dict[int, dict[str, object]] = {}
 
     # ---- catalog --------------------------------------------------------------------------
 
@@ -77,7 +78,8 @@ class Shop:
     # ---- formats --------------------------------------------------------------------------
 
     def time(self, ts: int) -> str:
-        return datetime.fromtimestamp(int(ts), self.tz).isoformat()
+        """A timestamp in the shop's timezone; an order repeats several, so they are cached."""
+        return _shop_time(int(ts), self.tz)
 
     def maybe_time(self, ts: int, now: int) -> str | None:
         return self.time(ts) if ts <= now else None
@@ -86,13 +88,17 @@ class Shop:
         return money(cents)
 
     def money_set(self, cents: int) -> dict[str, dict[str, str]]:
-        amount = money(cents)
-        return {
-            "shop_money": {"amount": amount, "currency_code": self.currency},
-            "presentment_money": {"amount": amount, "currency_code": self.currency},
-        }
+        """Shopify's MoneySet; shared, read-only objects (renderers never mutate them)."""
+        return _money_set(int(cents), self.currency)
 
     def address(self, person: int) -> dict[str, object]:
+        """A person's address as Shopify shows it; a shared, read-only dict per person."""
+        cached = self._addresses.get(person)
+        if cached is None:
+            cached = self._addresses[person] = self._build_address(person)
+        return cached
+
+    def _build_address(self, person: int) -> dict[str, object]:
         people = self.world.people
         country = people.country_code(person)
         city = people.city_of(person)
@@ -114,6 +120,20 @@ class Shop:
             "country_code": country,
             "province_code": city.region_code if country == "US" else None,
         }
+
+
+@lru_cache(maxsize=1 << 14)
+def _shop_time(ts: int, tz: ZoneInfo) -> str:
+    return datetime.fromtimestamp(ts, tz).isoformat()
+
+
+@lru_cache(maxsize=1 << 16)
+def _money_set(cents: int, currency: str) -> dict[str, dict[str, str]]:
+    amount = money(cents)
+    return {
+        "shop_money": {"amount": amount, "currency_code": currency},
+        "presentment_money": {"amount": amount, "currency_code": currency},
+    }
 
 
 def local_phone(e164: str, country: str) -> str:

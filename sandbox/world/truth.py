@@ -7,6 +7,7 @@ Lines are counted the way the channel presents them (TikTok shows one line item 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,9 @@ from sandbox.world.state import World
 UNIFIED_STATUSES = ("pending", "open", "partially_fulfilled", "fulfilled", "cancelled", "refunded")
 
 
+@lru_cache(maxsize=1 << 16)
 def money(cents: int) -> str:
+    """Cents as the decimal string APIs send ("12.30"); cached, since amounts repeat a lot."""
     sign = "-" if cents < 0 else ""
     cents = abs(int(cents))
     return f"{sign}{cents // 100}.{cents % 100:02d}"
