@@ -100,7 +100,8 @@ def large_world_readiness() -> None:
         time.sleep(0.2)
         print(f"large world: ready in {ready:.1f} s (target < 30 s)")
         print(
-            f"large world: peak RSS {at_ready / 2**30:.2f} GiB at ready, {sandbox.peak_rss / 2**30:.2f} GiB after serving every channel (target < 2 GiB)"
+            f"large world: peak RSS {at_ready / 2**30:.2f} GiB at ready, "
+            f"{sandbox.peak_rss / 2**30:.2f} GiB after serving every channel (target < 2 GiB)"
         )
     finally:
         sandbox.stop()
@@ -130,8 +131,10 @@ def shopify_throughput(scale: str) -> None:
         server_cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
         print(
             f"{scale} world, Shopify REST orders.json (status=any, limit=250, rate limits off): "
-            f"{orders} orders in {pages} pages, {elapsed:.1f} s -> {orders / elapsed:,.0f} orders/s "
-            f"(target >= 2,000); server CPU {server_cpu:.1f} s -> {orders / max(server_cpu, 1e-9):,.0f} orders per CPU-second"
+            f"{orders} orders in {pages} pages, {elapsed:.1f} s -> "
+            f"{orders / elapsed:,.0f} orders/s "
+            f"(target >= 2,000); server CPU {server_cpu:.1f} s -> "
+            f"{orders / max(server_cpu, 1e-9):,.0f} orders per CPU-second"
         )
     finally:
         sandbox.stop()
