@@ -2,22 +2,22 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTHON ?= python3
+# uv from PATH if present; otherwise the copy pip installs, which `python3 -m uv` always finds.
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --frozen
 SCALE ?= small
 SEED ?= 42
 BASE_PORT ?= 8700
 PYTEST_ARGS ?=
 
-.PHONY: help install demo sandbox test lint format bench clean
+.PHONY: help install demo sandbox ui test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(UV):
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-
-.venv/.installed: pyproject.toml uv.lock | $(UV)
+.venv/.installed: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv || $(PYTHON) -m pip install --quiet --user uv
 	$(UV) sync --frozen
 	@touch $@
 
@@ -27,6 +27,10 @@ demo: install ## Start the local marketplace sandbox and show what it serves
 	$(RUN) tributary sandbox serve --scale $(SCALE) --seed $(SEED) --base-port $(BASE_PORT)
 
 sandbox: demo ## Alias of demo while the pipeline is being built
+
+ui: install ## Serve the Dagster UI on http://127.0.0.1:3000 (runs kept in .tributary/dagster)
+	mkdir -p .tributary/dagster
+	DAGSTER_HOME=$(CURDIR)/.tributary/dagster $(RUN) dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
 
 test: install lint ## Lint, then run the whole test suite
 	$(RUN) pytest $(PYTEST_ARGS)
