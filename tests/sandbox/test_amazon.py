@@ -178,6 +178,7 @@ def test_fba_inventory_summaries(amazon: Amazon, control: Control) -> None:
         if "pagination" not in body:
             break
         query = {**params, "nextToken": body["pagination"]["nextToken"]}
+    assert len({s["sellerSku"] for s in summaries}) == len(summaries)
     fba = {
         row["key"]["seller_sku"]: row["displayed_quantity"]
         for row in control.get("/truth/listings", channel="amazon")["listings"]

@@ -52,6 +52,26 @@ def test_orders_page_through_cursors_exactly_once(shopify: Shopify, control: Con
     assert sorted(map(str, seen)) == sorted(control.order_ids("shopify"))
 
 
+def test_search_query_returns_the_changes(sandbox) -> None:
+    manifest = sandbox()
+    shopify, control = Shopify(manifest), Control(manifest)
+    before = control.truth()["now"]
+    control.advance(2 * 86_400)
+    query = """query($q: String, $after: String) { orders(first: 100, after: $after, query: $q) {
+      nodes { legacyResourceId updatedAt } pageInfo { hasNextPage endCursor } } }"""
+    found, after = [], None
+    while True:
+        page = shopify.graphql(query, {"q": f"updated_at:>='{before}'", "after": after})
+        orders = page["data"]["orders"]
+        found.extend(str(node["legacyResourceId"]) for node in orders["nodes"])
+        if not orders["pageInfo"]["hasNextPage"]:
+            break
+        after = orders["pageInfo"]["endCursor"]
+    expected = control.order_ids("shopify", updated_after=before)
+    assert expected
+    assert sorted(found) == sorted(expected)
+
+
 def test_graphql_and_rest_agree(shopify: Shopify) -> None:
     rest = shopify.get("orders.json", status="any", limit=20).json()["orders"]
     query = """query($id: ID!) { order(id: $id) { name totalPriceSet { shopMoney { amount } }

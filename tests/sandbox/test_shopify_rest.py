@@ -54,6 +54,27 @@ def test_catalog_customers_locations_inventory_shapes(shopify: Shopify) -> None:
     assert_shopify_shape("inventory_item", "inventory_items", items)
 
 
+def test_products_and_customers_page_exactly_once(shopify: Shopify, control: Control) -> None:
+    products = shopify.all("products.json", "products", limit=7)
+    assert len({p["id"] for p in products}) == len(products)
+    items = [v["inventory_item_id"] for p in products for v in p["variants"]]
+    listed = [
+        r["key"]["inventory_item_id"]
+        for r in control.get("/truth/listings", channel="shopify")["listings"]
+    ]
+    assert sorted(items) == sorted(listed)
+    one = shopify.get(f"products/{products[3]['id']}.json").json()["product"]
+    assert one == products[3]
+    assert_shopify_shape("product", "product", [one])
+    customers = shopify.all("customers.json", "customers", limit=13)
+    ids = [c["id"] for c in customers]
+    assert len(ids) == len(set(ids))
+    buyers = {
+        o["customer"]["id"] for o in shopify.all("orders.json", "orders", status="any", limit=250)
+    }
+    assert set(ids) == buyers
+
+
 def test_timestamps_are_in_the_shop_timezone(shopify: Shopify) -> None:
     order = shopify.get("orders.json", status="any", limit=1).json()["orders"][0]
     assert re.search(r"-0[45]:00$", order["created_at"]), order["created_at"]
@@ -138,6 +159,7 @@ def test_inventory_levels_show_what_the_shop_displays(shopify: Shopify, control:
     levels = shopify.all(
         "inventory_levels.json", "inventory_levels", location_ids=shopify.location_id, limit=50
     )
+    assert len({level["inventory_item_id"] for level in levels}) == len(levels)
     truth = {
         row["key"]["inventory_item_id"]: row["displayed_quantity"]
         for row in control.get("/truth/listings", channel="shopify")["listings"]
@@ -173,6 +195,7 @@ def test_setting_an_inventory_level_changes_what_shoppers_see(sandbox) -> None:
     )
     assert response.status_code == 200
     assert response.json()["inventory_level"]["available"] == 987
+    assert_shopify_shape("inventory_level", "inventory_levels", [response.json()["inventory_level"]])
     listings = control.get("/truth/listings", channel="shopify")["listings"]
     assert (
         next(r for r in listings if r["key"]["inventory_item_id"] == item)["displayed_quantity"]

@@ -126,7 +126,9 @@ def test_products_inventory_search_and_update(sandbox) -> None:
         token = body["data"]["next_page_token"]
         if not token:
             break
+    assert len({p["id"] for p in products}) == len(products)
     skus = {sku["id"]: sku for product in products for sku in product["skus"]}
+    assert len(skus) == sum(len(p["skus"]) for p in products)
     truth = {
         row["key"]["sku_id"]: row
         for row in control.get("/truth/listings", channel="tiktok_shop")["listings"]
