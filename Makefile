@@ -35,9 +35,10 @@ ui: install ## Serve the Dagster UI on http://127.0.0.1:3000 (runs kept in .trib
 test: install lint ## Lint, then run the whole test suite
 	$(RUN) pytest $(PYTEST_ARGS)
 
-lint: install ## ruff (lint and format check); sqlfluff once dbt models exist
+lint: install ## ruff (lint, format), mypy; sqlfluff once dbt models exist
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
 	@if ls dbt_project/models/**/*.sql >/dev/null 2>&1; then $(RUN) sqlfluff lint dbt_project/models; fi
 
 format: install ## Apply ruff's formatting and safe fixes

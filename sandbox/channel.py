@@ -36,9 +36,14 @@ class ChannelErrors(Protocol):
 
 
 class ChannelSimulator(Protocol):
-    slug: str
-    storefronts: tuple[Storefront, ...]
-    locations: tuple[WarehouseLocation, ...]
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def storefronts(self) -> tuple[Storefront, ...]: ...
+
+    @property
+    def locations(self) -> tuple[WarehouseLocation, ...]: ...
 
     def hosts(self) -> list[Host]: ...
 

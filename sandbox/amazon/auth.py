@@ -123,19 +123,13 @@ async def authorize_and_meter(request: web.Request, handler: Handler) -> web.Str
     context = request.app[CONTEXT]
     request_id = context.request_id()
     token = request.headers.get("x-amz-access-token")
-    if not token:
-        response = error_response(
-            403, "Unauthorized", "Access to requested resource is denied.", ""
-        )
-        response.headers["x-amzn-RequestId"] = request_id
-        return response
-    problem = auth_state(context).check(context, token, request.app[REGION])
+    problem = "" if not token else auth_state(context).check(context, token, request.app[REGION])
     if problem is not None:
-        response = error_response(
+        denied = error_response(
             403, "Unauthorized", "Access to requested resource is denied.", problem
         )
-        response.headers["x-amzn-RequestId"] = request_id
-        return response
+        denied.headers["x-amzn-RequestId"] = request_id
+        return denied
     operation = request.match_info.route.name or "unknown"
     rate, burst = USAGE_PLANS.get(operation, (1.0, 1))
     buckets: dict[str, TokenBucket] = request.app[BUCKETS]

@@ -21,6 +21,7 @@ from sandbox.amazon import ids
 from sandbox.amazon.auth import CHANNEL, error_response
 from sandbox.amazon.marketplace import Marketplace, iso, parse_iso
 from sandbox.server.keys import CONTEXT, METRICS
+from sandbox.server.lookup import present
 from sandbox.world.listings import MARKETPLACE
 from sandbox.world.truth import shipped_line_counts
 
@@ -262,8 +263,8 @@ def _candidates(marketplaces: list[Marketplace], window: dict[str, Any], now: in
             afn = columns["fulfilled_by"][orders] == MARKETPLACE
             keep &= (afn & ("AFN" in window["channels"])) | (~afn & ("MFN" in window["channels"]))
         if window["ids"]:
-            wanted = {marketplace.order_of(i) for i in window["ids"]} - {None}
-            keep &= np.isin(orders, list(wanted))
+            wanted = {marketplace.order_of(i) for i in window["ids"]}
+            keep &= np.isin(orders, present(wanted))
         orders, stamp = orders[keep].astype(np.int64), stamp[keep].astype(np.int64)
         keys = (stamp << ORDER_BITS) | orders
         rows.append(np.stack([keys, orders, np.full(len(orders), position)], axis=1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from sandbox.channel import ChannelErrors
 from sandbox.server import control
@@ -18,7 +19,6 @@ from sandbox.server.keys import CHANNEL, CONTEXT, ERRORS, METRICS
 from sandbox.server.metrics import EndpointMetrics
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 
 def route_name(request: web.Request) -> str:

@@ -104,11 +104,11 @@ async def authenticate_and_limit(request: web.Request, handler: Handler) -> web.
         decision = bucket.take()
         if not decision.allowed:
             request[METRICS].throttled += 1
-            response = ShopifyErrors(context, plan).throttled(request, 2.0)
-            response.headers["X-Shopify-Shop-Api-Call-Limit"] = (
+            refusal = ShopifyErrors(context, plan).throttled(request, 2.0)
+            refusal.headers["X-Shopify-Shop-Api-Call-Limit"] = (
                 f"{plan.rest_bucket}/{plan.rest_bucket}"
             )
-            return response
+            return refusal
     response = await handler(request)
     response.headers["X-Shopify-Shop-Api-Call-Limit"] = f"{round(bucket.level)}/{plan.rest_bucket}"
     response.headers["X-Request-Id"] = context.request_id()

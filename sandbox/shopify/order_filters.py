@@ -10,6 +10,7 @@ from datetime import datetime
 
 import numpy as np
 
+from sandbox.server.lookup import present
 from sandbox.shopify import ids
 from sandbox.shopify.rest_pagination import PageError
 from sandbox.shopify.shop import Shop
@@ -67,8 +68,8 @@ def order_mask(shop: Shop, orders: np.ndarray, filters: dict[str, str], now: int
     mask = time_window(mask, created, filters, "processed_at")
     mask = time_window(mask, columns["updated"][orders], filters, "updated_at")
     if "ids" in filters:
-        wanted = {ids.order_seq(i) for i in parse_ids("ids", filters["ids"])} - {None}
-        mask &= np.isin(columns["seq"][orders], list(wanted))
+        wanted = {ids.order_seq(i) for i in parse_ids("ids", filters["ids"])}
+        mask &= np.isin(columns["seq"][orders], present(wanted))
     if "since_id" in filters:
         (since,) = parse_ids("since_id", filters["since_id"]) or [0]
         mask &= _order_ids(columns["seq"][orders]) > since

@@ -467,7 +467,7 @@ def render_refunds(
     else:
         return []
     refund_id = ids.refund_id(facts.order)
-    refund_lines = []
+    refund_lines: list[dict[str, Any]] = []
     for line in facts.lines:
         units = facts.refunded_units(line)
         if not units:

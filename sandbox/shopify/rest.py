@@ -14,6 +14,7 @@ import orjson
 from aiohttp import web
 
 from sandbox.server.keys import CHANNEL, CONTEXT, METRICS
+from sandbox.server.lookup import present
 from sandbox.shopify import ids
 from sandbox.shopify import rest_pagination as pagination
 from sandbox.shopify.inventory import set_available
@@ -191,7 +192,7 @@ async def list_products(request: web.Request) -> web.Response:
         mask = time_window(mask, updated, filters, "updated_at")
         if "ids" in filters:
             wanted = {ids.product_index(i) for i in parse_ids("ids", filters["ids"])}
-            mask &= np.isin(products, list(wanted - {None}))
+            mask &= np.isin(products, present(wanted))
         if "since_id" in filters:
             (since,) = parse_ids("since_id", filters["since_id"]) or [0]
             mask &= ids.PRODUCT_BASE + products * 1_117 > since
@@ -254,8 +255,8 @@ async def list_inventory_levels(request: web.Request) -> web.Response:
         return json_response({"errors": "Too many ids: at most 50 of each are allowed"}, 422)
     skus = shop.skus_sorted
     if item_ids:
-        wanted = {ids.inventory_item_sku(i) for i in item_ids} - {None}
-        skus = skus[np.isin(skus, list(wanted))]
+        wanted = {ids.inventory_item_sku(i) for i in item_ids}
+        skus = skus[np.isin(skus, present(wanted))]
     if location_ids and ids.LOCATION_ID not in location_ids:
         skus = skus[:0]
     if "updated_at_min" in filters:
@@ -332,8 +333,8 @@ async def list_customers(request: web.Request) -> web.Response:
         mask = time_window(mask, created, filters, "created_at")
         mask = time_window(mask, index.last_order_at[persons], filters, "updated_at")
         if "ids" in filters:
-            wanted = {ids.customer_person(i) for i in parse_ids("ids", filters["ids"])} - {None}
-            mask &= np.isin(persons, list(wanted))
+            wanted = {ids.customer_person(i) for i in parse_ids("ids", filters["ids"])}
+            mask &= np.isin(persons, present(wanted))
         if "since_id" in filters:
             (since,) = parse_ids("since_id", filters["since_id"]) or [0]
             mask &= ids.CUSTOMER_BASE + persons * 131 > since

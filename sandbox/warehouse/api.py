@@ -83,11 +83,11 @@ async def authenticate_and_limit(request: web.Request, handler: Handler) -> web.
         decision = bucket.take()
         if not decision.allowed:
             request[METRICS].throttled += 1
-            response = WarehouseErrors(context).throttled(
+            refusal = WarehouseErrors(context).throttled(
                 request, decision.retry_after_s * context.clock.time_scale
             )
-            _rate_headers(response, bucket)
-            return response
+            _rate_headers(refusal, bucket)
+            return refusal
     response = await handler(request)
     _rate_headers(response, bucket)
     return response
@@ -226,17 +226,17 @@ async def shipments(request: web.Request) -> web.Response:
     cache: list[ShipmentIndex] = request.app[SHIPMENTS]
     index = shipment_index(world, cache[0] if cache else None, now)
     cache[:] = [index]
-    after = (
-        (cursor[0], cursor[1]) if cursor else ((since - 1, 2**62) if since is not None else None)
-    )
+    after: tuple[int, int] | None = None
+    if cursor:
+        after = (cursor[0], cursor[1])
+    elif since is not None:
+        after = (since - 1, 2**62)
     overlap = context.faults_of(CHANNEL).overlap(request.path) if cursor else 0
     groups = index.page(world, after, now, limit, repeat=overlap)
     data = context.faults_of(CHANNEL).shape_all([_shipment(context, group) for group in groups])
     last = groups[-1][-1] if groups else None
-    more = (
-        bool(groups)
-        and len(index.page(world, (int(world.lines["shipped"][last]), last), now, 1)) > 0
-    )
+    resume = (int(world.lines["shipped"][last]), last) if last is not None else None
+    more = resume is not None and len(index.page(world, resume, now, 1)) > 0
     request[METRICS].records_served += len(data)
     next_cursor = (
         encode_cursor([int(world.lines["shipped"][last]), last])

@@ -84,7 +84,7 @@ def plan_restocks(
             rows["quantity"].append(quantity)
             rows["arrives"].append(arrives)
             arrives += cycle + int(rng.integers(-2, 3)) * DAY
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         name: np.array(values, dtype)
         for (name, dtype), values in zip(RESTOCK_COLUMNS.items(), rows.values(), strict=True)
     }

@@ -194,8 +194,9 @@ def test_setting_an_inventory_level_changes_what_shoppers_see(sandbox) -> None:
         json={"location_id": shopify.location_id, "inventory_item_id": item, "available": 987},
     )
     assert response.status_code == 200
-    assert response.json()["inventory_level"]["available"] == 987
-    assert_shopify_shape("inventory_level", "inventory_levels", [response.json()["inventory_level"]])
+    level = response.json()["inventory_level"]
+    assert level["available"] == 987
+    assert_shopify_shape("inventory_level", "inventory_levels", [level])
     listings = control.get("/truth/listings", channel="shopify")["listings"]
     assert (
         next(r for r in listings if r["key"]["inventory_item_id"] == item)["displayed_quantity"]

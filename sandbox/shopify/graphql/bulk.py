@@ -21,7 +21,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute,
+    execute_sync,
     get_named_type,
     parse,
     validate,
@@ -178,7 +178,7 @@ class BulkOperations:
                         operation.completed = root._now
                         return
                     chunk = keys[start : start + CHUNK]
-                    result = execute(
+                    result = execute_sync(
                         self.schema,
                         document,
                         root_value=root,

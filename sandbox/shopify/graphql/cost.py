@@ -56,12 +56,18 @@ class CostModel:
             elif isinstance(selection, InlineFragmentNode):
                 target = parent
                 if selection.type_condition is not None:
-                    target = self.schema.get_type(selection.type_condition.name.value)  # type: ignore[assignment]
+                    target = self._object_type(selection.type_condition.name.value)
                 yield from self.fields(target, selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = self.fragments[selection.name.value]
-                target = self.schema.get_type(fragment.type_condition.name.value)
-                yield from self.fields(target, fragment.selection_set)  # type: ignore[arg-type]
+                target = self._object_type(fragment.type_condition.name.value)
+                yield from self.fields(target, fragment.selection_set)
+
+    def _object_type(self, name: str) -> GraphQLObjectType:
+        found = self.schema.get_type(name)
+        if not isinstance(found, GraphQLObjectType):
+            raise TypeError(f"{name} is not an object type")
+        return found
 
     def page_size(self, node: FieldNode, definition: Any) -> int:
         for argument in node.arguments:

@@ -12,11 +12,11 @@ from typing import Any
 import orjson
 from aiohttp import web
 from graphql import (
+    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
-    OperationDefinitionNode,
     build_schema,
-    execute,
+    execute_sync,
     get_operation_ast,
     parse,
     validate,
@@ -107,21 +107,21 @@ async def handle(
             }
         )
     fragments = {
-        d.name.value: d for d in document.definitions if not isinstance(d, OperationDefinitionNode)
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    model = CostModel(service.schema, fragments, variables)  # type: ignore[arg-type]
+    model = CostModel(service.schema, fragments, variables)
     bucket = service.bucket(request, token)
     try:
         requested = operation_cost(service.schema, model, operation)
-    except (GraphQLError, KeyError, TypeError, ValueError) as error:
-        return _reply({"errors": [{"message": f"Invalid query: {error}"}]})
+    except (GraphQLError, KeyError, TypeError, ValueError) as problem:
+        return _reply({"errors": [{"message": f"Invalid query: {problem}"}]})
     if requested > MAX_QUERY_COST:
         message = (
             f"Query cost is {requested}, which exceeds the single query max cost limit "
             f"({MAX_QUERY_COST}).\n\nTo query larger amounts of data with fewer limits, "
             "bulk operations should be used instead."
         )
-        error = {
+        too_costly = {
             "message": message,
             "extensions": {
                 "code": "MAX_COST_EXCEEDED",
@@ -130,22 +130,24 @@ async def handle(
                 "documentation": DOCS,
             },
         }
-        return _reply({"errors": [error], "extensions": {"cost": _cost(bucket, requested, None)}})
+        return _reply(
+            {"errors": [too_costly], "extensions": {"cost": _cost(bucket, requested, None)}}
+        )
     if context.options.rate_limits:
         decision = bucket.take(requested)
         if not decision.allowed:
             request[METRICS].throttled += 1
-            error = {
+            throttled = {
                 "message": "Throttled",
                 "extensions": {"code": "THROTTLED", "documentation": DOCS},
             }
             return _reply(
-                {"errors": [error], "extensions": {"cost": _cost(bucket, requested, None)}}
+                {"errors": [throttled], "extensions": {"cost": _cost(bucket, requested, None)}}
             )
     now = context.sync()
     version = request.match_info["version"]
     root = Root(shop, now, service.bulk, service.idempotency, version, str(request.url.origin()))
-    result = execute(
+    result = execute_sync(
         service.schema,
         document,
         root_value=root,
