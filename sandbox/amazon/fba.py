@@ -6,14 +6,11 @@ customer orders. It is read, never pushed. Pages of 50 with `pagination.nextToke
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
-import orjson
 from aiohttp import web
 
-from sandbox.amazon import ids
+from sandbox.amazon import ids, paging
 from sandbox.amazon.auth import CHANNEL, error_response
 from sandbox.amazon.marketplace import Marketplace, iso, parse_iso
 from sandbox.amazon.orders import SERVED, multi, reply
@@ -102,15 +99,10 @@ async def get_inventory_summaries(request: web.Request) -> web.Response:
     elif skus:
         wanted = set(skus)
         listings = [listing for listing in listings if marketplace.seller_sku(listing) in wanted]
-    offset = 0
-    if "nextToken" in query:
-        try:
-            offset = int(
-                orjson.loads(base64.b64decode(query["nextToken"], validate=True))["offset"]
-            )
-        except (binascii.Error, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-            return error_response(400, "InvalidInput", "Invalid nextToken.")
-        offset = max(0, offset - context.faults_of(CHANNEL).overlap(request.path))
+    try:
+        offset = paging.offset_of(request, "nextToken")
+    except ValueError as error:
+        return error_response(400, "InvalidInput", str(error))
     page = listings[offset : offset + PAGE]
     summaries = context.faults_of(CHANNEL).shape_all(
         [summary(marketplace, listing, details) for listing in page]
@@ -127,9 +119,7 @@ async def get_inventory_summaries(request: web.Request) -> web.Response:
         }
     }
     if offset + PAGE < len(listings):
-        payload["pagination"] = {
-            "nextToken": base64.b64encode(orjson.dumps({"offset": offset + PAGE})).decode()
-        }
+        payload["pagination"] = {"nextToken": paging.offset_token(offset + PAGE)}
     request[METRICS].records_served += len(summaries)
     return reply(payload)
 

@@ -34,22 +34,24 @@ def order_item_id(line: int) -> str:
     return f"{(line * ITEM_MULTIPLIER + 31_337) % SPAN:014d}"
 
 
-def asin(sku: int) -> str:
-    digest = int(hashlib.sha256(f"asin:{sku}".encode()).hexdigest(), 16)
+def _code(prefix: str, name: str) -> str:
+    """A stable 10-character Amazon code: the prefix and eight characters hashed from `name`."""
+    digest = int(hashlib.sha256(name.encode()).hexdigest(), 16)
     chars = []
     for _ in range(8):
         digest, remainder = divmod(digest, len(ASIN_ALPHABET))
         chars.append(ASIN_ALPHABET[remainder])
-    return "B0" + "".join(chars)
+    return prefix + "".join(chars)
+
+
+def asin(sku: int) -> str:
+    """One ASIN per product variant, the same in every marketplace."""
+    return _code("B0", f"asin:{sku}")
 
 
 def fnsku(listing: int) -> str:
-    digest = int(hashlib.sha256(f"fnsku:{listing}".encode()).hexdigest(), 16)
-    chars = []
-    for _ in range(8):
-        digest, remainder = divmod(digest, len(ASIN_ALPHABET))
-        chars.append(ASIN_ALPHABET[remainder])
-    return "X0" + "".join(chars)
+    """Amazon's fulfilment-network SKU, one per FBA listing."""
+    return _code("X0", f"fnsku:{listing}")
 
 
 def relay_email(person: int, domain: str) -> str:

@@ -8,15 +8,13 @@ listings take no DEFAULT quantity; Amazon counts that stock itself.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from typing import Any
 
 import orjson
 from aiohttp import web
 
-from sandbox.amazon import ids
+from sandbox.amazon import ids, paging
 from sandbox.amazon.auth import CHANNEL, auth_state, error_response
 from sandbox.amazon.marketplace import Marketplace, iso
 from sandbox.amazon.orders import SERVED, multi, reply
@@ -143,15 +141,10 @@ async def search_listings_items(request: web.Request) -> web.Response:
         return (int(column[listing]), marketplace.seller_sku(listing))
 
     listings.sort(key=key, reverse=order == "DESC")
-    offset = 0
-    if "pageToken" in request.query:
-        try:
-            offset = int(
-                orjson.loads(base64.b64decode(request.query["pageToken"], validate=True))["offset"]
-            )
-        except (binascii.Error, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-            return error_response(400, "InvalidInput", "Invalid pageToken.")
-        offset = max(0, offset - context.faults_of(CHANNEL).overlap(request.path))
+    try:
+        offset = paging.offset_of(request, "pageToken")
+    except ValueError as error:
+        return error_response(400, "InvalidInput", str(error))
     page = listings[offset : offset + size]
     items = context.faults_of(CHANNEL).shape_all(
         [render_item(marketplace, listing, included) for listing in page]
@@ -159,11 +152,9 @@ async def search_listings_items(request: web.Request) -> web.Response:
     payload: dict[str, Any] = {"numberOfResults": len(listings), "items": items}
     pagination: dict[str, str] = {}
     if offset + size < len(listings):
-        pagination["nextToken"] = base64.b64encode(orjson.dumps({"offset": offset + size})).decode()
+        pagination["nextToken"] = paging.offset_token(offset + size)
     if offset > 0:
-        pagination["previousToken"] = base64.b64encode(
-            orjson.dumps({"offset": max(0, offset - size)})
-        ).decode()
+        pagination["previousToken"] = paging.offset_token(max(0, offset - size))
     if pagination:
         payload["pagination"] = pagination
     request[METRICS].records_served += len(items)

@@ -9,15 +9,13 @@ email is a relay address.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 import numpy as np
 import orjson
 from aiohttp import web
 
-from sandbox.amazon import ids
+from sandbox.amazon import ids, paging
 from sandbox.amazon.auth import CHANNEL, error_response
 from sandbox.amazon.marketplace import Marketplace, iso, parse_iso
 from sandbox.server.keys import CONTEXT, METRICS
@@ -182,20 +180,6 @@ def _marketplaces(request: web.Request) -> tuple[list[Marketplace], web.Response
     return [known[m] for m in dict.fromkeys(wanted)], None
 
 
-def encode_token(payload: dict[str, Any]) -> str:
-    return base64.b64encode(orjson.dumps(payload)).decode()
-
-
-def decode_token(token: str) -> dict[str, Any]:
-    try:
-        payload = orjson.loads(base64.b64decode(token, validate=True))
-    except (binascii.Error, orjson.JSONDecodeError, ValueError) as error:
-        raise ValueError("Invalid NextToken.") from error
-    if not isinstance(payload, dict) or "after" not in payload:
-        raise ValueError("Invalid NextToken.")
-    return payload
-
-
 def _window(query: Any, now: int) -> dict[str, Any]:
     """Validate the time filters; raise ValueError with Amazon's kind of message."""
     created_after = query.get("CreatedAfter")
@@ -280,7 +264,7 @@ async def get_orders(request: web.Request) -> web.Response:
         return problem
     try:
         if "NextToken" in request.query:
-            token = decode_token(request.query["NextToken"])
+            token = paging.decode(request.query["NextToken"], "NextToken")
             window = token["window"]
             after_key = int(token["after"])
         else:
@@ -301,7 +285,7 @@ async def get_orders(request: web.Request) -> web.Response:
         rendered.append(render_order(marketplace, order, status, now))
     payload: dict[str, Any] = {"Orders": context.faults_of(CHANNEL).shape_all(rendered)}
     if start + window["size"] < len(candidates) and len(page):
-        payload["NextToken"] = encode_token({"window": window, "after": int(page[-1][0])})
+        payload["NextToken"] = paging.encode({"window": window, "after": int(page[-1][0])})
     payload["LastUpdatedBefore" if window["field"] == "updated" else "CreatedBefore"] = iso(
         window["before"]
     )
@@ -309,39 +293,37 @@ async def get_orders(request: web.Request) -> web.Response:
     return reply({"payload": payload})
 
 
-def _find(request: web.Request, order_id: str) -> tuple[Marketplace, int] | None:
+def _find(request: web.Request) -> tuple[Marketplace, int, int] | web.Response:
+    """(marketplace, order, now) for the path's order id, or Amazon's 404."""
     now = request.app[CONTEXT].sync()
+    order_id = request.match_info["order_id"]
     for marketplace in request.app[SERVED].values():
         order = marketplace.order_of(order_id)
         if order is not None and int(marketplace.world.orders["created"][order]) <= now:
-            return marketplace, order
-    return None
+            return marketplace, order, now
+    return error_response(404, "NotFound", f"Order {order_id} not found.")
 
 
 async def get_order(request: web.Request) -> web.Response:
-    order_id = request.match_info["order_id"]
-    found = _find(request, order_id)
-    if found is None:
-        return error_response(404, "NotFound", f"Order {order_id} not found.")
-    marketplace, order = found
-    now = marketplace.world.processed_until
+    found = _find(request)
+    if isinstance(found, web.Response):
+        return found
+    marketplace, order, now = found
     status = STATUSES[int(order_statuses(marketplace, np.array([order]), now)[0])]
-    record = (
-        request.app[CONTEXT].faults_of(CHANNEL).shape(render_order(marketplace, order, status, now))
-    )
-    return reply({"payload": record})
+    record = render_order(marketplace, order, status, now)
+    return reply({"payload": request.app[CONTEXT].faults_of(CHANNEL).shape(record)})
 
 
 async def get_order_items(request: web.Request) -> web.Response:
-    order_id = request.match_info["order_id"]
-    found = _find(request, order_id)
-    if found is None:
-        return error_response(404, "NotFound", f"Order {order_id} not found.")
-    marketplace, order = found
-    now = marketplace.world.processed_until
+    found = _find(request)
+    if isinstance(found, web.Response):
+        return found
+    marketplace, order, now = found
     items = request.app[CONTEXT].faults_of(CHANNEL).shape_all(render_items(marketplace, order, now))
     request[METRICS].records_served += len(items)
-    return reply({"payload": {"AmazonOrderId": order_id, "OrderItems": items}})
+    return reply(
+        {"payload": {"AmazonOrderId": request.match_info["order_id"], "OrderItems": items}}
+    )
 
 
 def routes() -> list[web.RouteDef]:

@@ -141,12 +141,13 @@ def nested_customer(shop: Shop, person: int, now: int) -> dict[str, Any]:
     hit = cache.get(person)
     if hit is not None and hit[0] == index.version and hit[1] == now:
         return hit[2]
-    rendered = _nested_customer(shop, index, person)
+    rendered = _customer_fields(shop, index, person)
     cache[person] = (index.version, now, rendered)
     return rendered
 
 
-def _nested_customer(shop: Shop, index: CustomerIndex, person: int) -> dict[str, Any]:
+def _customer_fields(shop: Shop, index: CustomerIndex, person: int) -> dict[str, Any]:
+    """What every customer object shows, embedded in an order or listed on its own."""
     people = shop.world.people
     customer_id = ids.customer_id(person)
     created = index.created_at(person)
@@ -173,35 +174,15 @@ def _nested_customer(shop: Shop, index: CustomerIndex, person: int) -> dict[str,
 
 
 def render_customer(shop: Shop, person: int, now: int) -> dict[str, Any]:
-    """A customer as `customers.json` lists it."""
+    """A customer as `customers.json` lists it: with order aggregates and every address."""
     index = customer_index(shop, now)
-    people = shop.world.people
-    customer_id = ids.customer_id(person)
-    created = index.created_at(person)
     last_seq = int(index.last_order_seq[person])
-    address = default_address(shop, person)
+    fields = _customer_fields(shop, index, person)
     return {
-        "id": customer_id,
-        "email": people.email(person),
-        "created_at": shop.time(created),
-        "updated_at": shop.time(index.updated_at(person)),
-        "first_name": people.first(person),
-        "last_name": people.last(person),
+        **fields,
         "orders_count": int(index.orders_count[person]),
-        "state": "disabled",
         "total_spent": shop.money(int(index.total_spent_cents[person])),
         "last_order_id": ids.order_id(last_seq),
-        "note": None,
-        "verified_email": True,
-        "multipass_identifier": None,
-        "tax_exempt": False,
-        "tags": "",
         "last_order_name": f"#{1001 + last_seq}",
-        "currency": shop.currency,
-        "phone": people.phone_e164(person),
-        "addresses": [address],
-        "tax_exemptions": [],
-        **_consents(shop, person, created),
-        "admin_graphql_api_id": ids.gid("Customer", customer_id),
-        "default_address": address,
+        "addresses": [fields["default_address"]],
     }

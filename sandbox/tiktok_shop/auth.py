@@ -125,31 +125,39 @@ def _grant(context: SandboxContext, auth: TikTokAuth) -> dict[str, Any]:
     }
 
 
-async def get_token(request: web.Request) -> web.Response:
-    context = request.app[CONTEXT]
-    auth = auth_state(context)
-    query = request.query
+def _client_problem(
+    context: SandboxContext, auth: TikTokAuth, query: Any, grant: str
+) -> web.Response | None:
+    """The app's own credentials and the grant type, checked before any grant."""
     if query.get("app_key") != auth.app_key or query.get("app_secret") != auth.app_secret:
         return envelope(context, codes.INVALID_APP, "Invalid app_key or app_secret.")
-    if query.get("grant_type") != "authorized_code":
-        return envelope(context, codes.INVALID_PARAMETER, "grant_type must be authorized_code.")
-    if query.get("auth_code") != auth.auth_code or auth.auth_code_used:
-        return envelope(
-            context, codes.INVALID_AUTH_CODE, "The auth code is invalid or has already been used."
-        )
+    if query.get("grant_type") != grant:
+        return envelope(context, codes.INVALID_PARAMETER, f"grant_type must be {grant}.")
+    return None
+
+
+async def get_token(request: web.Request) -> web.Response:
+    """Exchange the seller's one-time authorization code."""
+    context = request.app[CONTEXT]
+    auth = auth_state(context)
+    refused = _client_problem(context, auth, request.query, "authorized_code")
+    if refused is not None:
+        return refused
+    if request.query.get("auth_code") != auth.auth_code or auth.auth_code_used:
+        message = "The auth code is invalid or has already been used."
+        return envelope(context, codes.INVALID_AUTH_CODE, message)
     auth.auth_code_used = True
     return envelope(context, codes.SUCCESS, "success", _grant(context, auth))
 
 
 async def refresh_token(request: web.Request) -> web.Response:
+    """Exchange the long-lived refresh token for a fresh access token."""
     context = request.app[CONTEXT]
     auth = auth_state(context)
-    query = request.query
-    if query.get("app_key") != auth.app_key or query.get("app_secret") != auth.app_secret:
-        return envelope(context, codes.INVALID_APP, "Invalid app_key or app_secret.")
-    if query.get("grant_type") != "refresh_token":
-        return envelope(context, codes.INVALID_PARAMETER, "grant_type must be refresh_token.")
-    if query.get("refresh_token") != auth.refresh_token:
+    refused = _client_problem(context, auth, request.query, "refresh_token")
+    if refused is not None:
+        return refused
+    if request.query.get("refresh_token") != auth.refresh_token:
         return envelope(context, codes.INVALID_REFRESH_TOKEN, "The refresh token is invalid.")
     return envelope(context, codes.SUCCESS, "success", _grant(context, auth))
 

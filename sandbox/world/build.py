@@ -133,16 +133,11 @@ def _history(rng: np.random.Generator, world: World) -> tuple[Columns, Columns]:
                     "seq": np.arange(count),
                     "person": people,
                     "created": created,
-                    "paid": timeline.paid,
-                    "cancelled": timeline.cancelled,
-                    "delivered": timeline.delivered,
-                    "refunded": timeline.refunded,
-                    "cancel_reason": timeline.cancel_reason,
+                    **timeline.order_columns(),
                     "fulfilled_by": fulfilled_by,
                     "line_count": np.bincount(lines.order, minlength=count),
                     "shipping_cents": np.where(fulfilled_by == MARKETPLACE, 0, shipping),
                     "has_discount": has_discount,
-                    "refund_full": timeline.refund_full,
                 },
             )
         )
@@ -156,8 +151,7 @@ def _history(rng: np.random.Generator, world: World) -> tuple[Columns, Columns]:
                     "unit_price_cents": unit,
                     "discount_cents": discount,
                     "tax_cents": tax,
-                    "shipped": timeline.shipped,
-                    "refund_quantity": timeline.refund_quantity,
+                    **timeline.line_columns(),
                     "location": location,
                 },
             )

@@ -188,17 +188,12 @@ class LiveEngine:
                 "seq": [sequence],
                 "person": [arrival.person],
                 "created": created,
-                "paid": timeline.paid,
-                "cancelled": timeline.cancelled,
-                "delivered": timeline.delivered,
-                "refunded": timeline.refunded,
-                "cancel_reason": timeline.cancel_reason,
+                **timeline.order_columns(),
                 "fulfilled_by": [arrival.fulfilled_by],
                 "line_start": [len(world.lines)],
                 "line_count": [len(placed)],
                 "shipping_cents": shipping,
                 "has_discount": has_discount,
-                "refund_full": timeline.refund_full,
                 "updated": created,
                 "oversold_units": [oversold_units],
             }
@@ -211,8 +206,7 @@ class LiveEngine:
                 "unit_price_cents": unit,
                 "discount_cents": discount,
                 "tax_cents": tax,
-                "shipped": timeline.shipped,
-                "refund_quantity": timeline.refund_quantity,
+                **timeline.line_columns(),
                 "location": [p[2] for p in placed],
             }
         )

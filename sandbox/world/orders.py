@@ -187,6 +187,21 @@ class Timeline:
     refund_full: np.ndarray
     refund_quantity: np.ndarray  # per line
 
+    def order_columns(self) -> dict[str, np.ndarray]:
+        """The order columns this timeline fills."""
+        return {
+            "paid": self.paid,
+            "cancelled": self.cancelled,
+            "delivered": self.delivered,
+            "refunded": self.refunded,
+            "cancel_reason": self.cancel_reason,
+            "refund_full": self.refund_full,
+        }
+
+    def line_columns(self) -> dict[str, np.ndarray]:
+        """The line columns this timeline fills."""
+        return {"shipped": self.shipped, "refund_quantity": self.refund_quantity}
+
 
 def draft_timeline(
     rng: np.random.Generator,

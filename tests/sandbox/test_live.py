@@ -20,6 +20,32 @@ def _listing(control: Control, storefront: str, available: int | None = None) ->
     raise AssertionError(f"no listing on {storefront} with available={available}")
 
 
+def _show_and_rush(control: Control, shopify: Shopify, listing: dict, shown: int) -> None:
+    """Make Shopify show `shown` units of a listing, then send shoppers for it for 30 minutes."""
+    shopify.http.post(
+        f"{shopify.base}/inventory_levels/set.json",
+        json={
+            "location_id": shopify.location_id,
+            "inventory_item_id": listing["key"]["inventory_item_id"],
+            "available": shown,
+        },
+    ).raise_for_status()
+    control.post(
+        "/live",
+        {
+            "enabled": True,
+            "orders_per_hour": {**QUIET, "shopify": 400},
+            "boost": {"shopify": {"skus": [listing["sku"]], "factor": 5_000}},
+        },
+    )
+    control.advance(1_800)
+
+
+def _shown(control: Control, listing: dict) -> int:
+    rows = control.get("/truth/listings", channel="shopify")["listings"]
+    return next(r for r in rows if r["key"] == listing["key"])["displayed_quantity"]
+
+
 def test_orders_arrive_on_every_channel_and_are_served(sandbox) -> None:
     manifest = sandbox()
     control, shopify, amazon = Control(manifest), Shopify(manifest), Amazon(manifest)
@@ -62,26 +88,8 @@ def test_a_channel_showing_stock_that_is_gone_oversells(sandbox) -> None:
     control, shopify = Control(manifest), Shopify(manifest)
     listing = _listing(control, "shopify")
     shown = listing["available"] + 30
-    item = listing["key"]["inventory_item_id"]
-    shopify.http.post(
-        f"{shopify.base}/inventory_levels/set.json",
-        json={"location_id": shopify.location_id, "inventory_item_id": item, "available": shown},
-    ).raise_for_status()
-    control.post(
-        "/live",
-        {
-            "enabled": True,
-            "orders_per_hour": {**QUIET, "shopify": 400},
-            "boost": {"shopify": {"skus": [listing["sku"]], "factor": 5_000}},
-        },
-    )
-    control.advance(1_800)
-    after = next(
-        r
-        for r in control.get("/truth/listings", channel="shopify")["listings"]
-        if r["key"]["inventory_item_id"] == item
-    )
-    sold = shown - after["displayed_quantity"]
+    _show_and_rush(control, shopify, listing, shown)
+    sold = shown - _shown(control, listing)
     oversells = control.get("/truth/oversells")
     mine = [event for event in oversells["list"] if event["sku"] == listing["sku"]]
     oversold = sum(event["units"] for event in mine)
@@ -110,31 +118,9 @@ def test_a_channel_showing_the_truth_never_oversells(sandbox) -> None:
     manifest = sandbox()
     control, shopify = Control(manifest), Shopify(manifest)
     listing = _listing(control, "shopify")
-    item = listing["key"]["inventory_item_id"]
-    shopify.http.post(
-        f"{shopify.base}/inventory_levels/set.json",
-        json={
-            "location_id": shopify.location_id,
-            "inventory_item_id": item,
-            "available": listing["available"],
-        },
-    ).raise_for_status()
-    control.post(
-        "/live",
-        {
-            "enabled": True,
-            "orders_per_hour": {**QUIET, "shopify": 400},
-            "boost": {"shopify": {"skus": [listing["sku"]], "factor": 5_000}},
-        },
-    )
-    control.advance(1_800)
+    _show_and_rush(control, shopify, listing, listing["available"])
     assert control.get("/truth/oversells")["units"] == 0
-    after = next(
-        r
-        for r in control.get("/truth/listings", channel="shopify")["listings"]
-        if r["key"]["inventory_item_id"] == item
-    )
-    assert after["displayed_quantity"] == 0, "demand exhausted what was shown"
+    assert _shown(control, listing) == 0, "demand exhausted what was shown"
     assert control.get("/live")["rejected_units"] > 0, "and further shoppers were turned away"
 
 

@@ -20,7 +20,8 @@ from sandbox.shopify.graphql.nodes_catalog import (
     money_bag,
     utc,
 )
-from sandbox.shopify.render_orders import CANCEL_REASONS, DISCOUNT_CODE, OrderFacts
+from sandbox.shopify.order_facts import CANCEL_REASONS, OrderFacts
+from sandbox.shopify.render_orders import DISCOUNT_CODE
 from sandbox.shopify.shop import Shop
 
 FINANCIAL = {
