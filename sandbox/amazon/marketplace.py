@@ -55,7 +55,6 @@ MARKETPLACES = (
         "Std DE Dom",
     ),
 )
-REGIONS = ("na", "eu")
 
 
 class Marketplace:

@@ -16,7 +16,6 @@ from sandbox.channel import ChannelErrors
 from sandbox.server import control
 from sandbox.server.context import SandboxContext
 from sandbox.server.keys import CHANNEL, CONTEXT, ERRORS, METRICS
-from sandbox.server.metrics import EndpointMetrics
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -25,10 +24,6 @@ def route_name(request: web.Request) -> str:
     resource = request.match_info.route.resource
     path = resource.canonical if resource is not None else request.path
     return f"{request.method} {path}"
-
-
-def endpoint_metrics(request: web.Request) -> EndpointMetrics:
-    return request[METRICS]
 
 
 @web.middleware

@@ -139,14 +139,6 @@ class SandboxThread:
         self._thread.join(timeout=30)
         self._loop.close()
 
-    def call(self, function: Any, *args: Any) -> Any:
-        """Run a function on the sandbox's loop (the only thread that may touch the world)."""
-
-        async def run() -> Any:
-            return function(*args)
-
-        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=60)
-
     def __enter__(self) -> dict[str, Any]:
         return self.start()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sandbox.shopify import ids
 from sandbox.shopify.shop import Shop
+from sandbox.world import names
 from sandbox.world.orders import list_price
 
 LOCATION_NAME = "Tributary 3PL - Secaucus"
@@ -114,7 +115,7 @@ def render_product(shop: Shop, product: int) -> dict[str, Any]:
         "id": product_id,
         "title": title,
         "body_html": f"<p>The {title}, built to last.</p>",
-        "vendor": "Tributary Outfitters",
+        "vendor": names.VENDOR,
         "product_type": catalog.product_type[product],
         "created_at": shop.time(created),
         "handle": handle(title, product),

@@ -14,6 +14,7 @@ from sandbox.shopify import ids
 from sandbox.shopify.order_facts import CANCEL_REASONS, OrderFacts
 from sandbox.shopify.render_customers import nested_customer
 from sandbox.shopify.shop import Shop
+from sandbox.world import names
 
 DISCOUNT_CODE = "WELCOME10"
 GATEWAY = "shopify_payments"
@@ -235,7 +236,7 @@ def render_line_item(facts: OrderFacts, line: int) -> dict[str, Any]:
         "variant_id": ids.variant_id(sku),
         "variant_inventory_management": "shopify",
         "variant_title": variant_title,
-        "vendor": "Tributary Outfitters",
+        "vendor": names.VENDOR,
         "tax_lines": [
             {
                 "channel_liable": False,

@@ -14,11 +14,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from sandbox.world import names
-from sandbox.world.listings import BARCODE_ONLY
 from sandbox.world.state import World
 from sandbox.world.truth import money
 
-SHOP_NAME = "Tributary Outfitters"
+SHOP_NAME = names.VENDOR
 SELLER_SKU_PREFIX = "SHP"
 
 
@@ -63,9 +62,6 @@ class Shop:
     def barcode(self, listing: int) -> str | None:
         return self.world.listings.barcode(listing, self.world.catalog)
 
-    def is_renamed(self, listing: int) -> bool:
-        return bool(self.world.listings.mapping[listing] == BARCODE_ONLY)
-
     # ---- orders ---------------------------------------------------------------------------
 
     def orders(self) -> np.ndarray:
@@ -80,9 +76,6 @@ class Shop:
     def time(self, ts: int) -> str:
         """A timestamp in the shop's timezone; an order repeats several, so they are cached."""
         return _shop_time(int(ts), self.tz)
-
-    def maybe_time(self, ts: int, now: int) -> str | None:
-        return self.time(ts) if ts <= now else None
 
     def money(self, cents: int) -> str:
         return money(cents)

@@ -10,7 +10,7 @@ from sandbox.clock import SimClock
 from sandbox.world.catalog import Catalog
 from sandbox.world.columns import NEVER, Columns
 from sandbox.world.demand import StorefrontDemand, storefront_demand
-from sandbox.world.listings import MARKETPLACE, Listings
+from sandbox.world.listings import Listings
 from sandbox.world.people import People
 from sandbox.world.spec import Scale, Storefront, WarehouseLocation
 from sandbox.world.stock import ComponentTable
@@ -97,9 +97,6 @@ class World:
     def listing_sku(self, listing: int) -> int:
         return int(self.listings.sku[listing])
 
-    def is_marketplace_fulfilled(self, listing: int) -> bool:
-        return bool(self.listings.fulfilled_by[listing] == MARKETPLACE)
-
     def demand(self, storefront: int) -> StorefrontDemand:
         """Who buys what on a storefront right now (cached; reset when a boost changes)."""
         if storefront not in self._demand:
@@ -135,11 +132,6 @@ class World:
             nonempty = counts > 0
             result[nonempty] = np.maximum.reduceat(happened, group_starts[nonempty])
         return np.where(result < 0, NEVER, result)
-
-    def shipped_units(self, line_range: range, now: int) -> int:
-        shipped = self.lines["shipped"][line_range.start : line_range.stop]
-        quantity = self.lines["quantity"][line_range.start : line_range.stop]
-        return int(quantity[shipped <= now].sum())
 
     # ---- stock --------------------------------------------------------------------------
 

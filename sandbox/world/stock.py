@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sandbox.world.catalog import Catalog
-from sandbox.world.columns import NEVER, Columns
+from sandbox.world.columns import Columns
 from sandbox.world.spec import DAY
 
 RESTOCK_COLUMNS: dict[str, type] = {
@@ -133,8 +133,3 @@ def starting_on_hand(
     if len(key):
         lowest[key[boundaries]] = np.minimum.reduceat(within, boundaries)
     return np.maximum(required_at_start, -np.minimum(lowest, 0))
-
-
-def is_due(times: np.ndarray, now: int) -> np.ndarray:
-    """Events that have happened by `now` (never-scheduled ones never are)."""
-    return (times <= now) & (times != NEVER)

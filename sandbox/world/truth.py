@@ -12,9 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.world.columns import NEVER
 from sandbox.world.listings import FULFILMENT_NAMES, MAPPING_NAMES
-from sandbox.world.orders import COMPLETION_DELAY
 from sandbox.world.state import World
 
 UNIFIED_STATUSES = ("pending", "open", "partially_fulfilled", "fulfilled", "cancelled", "refunded")
@@ -51,11 +49,6 @@ def unified_status(world: World, orders: np.ndarray, now: int) -> np.ndarray:
     refunded = (columns["refunded"][orders] <= now) & (columns["refund_full"][orders] == 1)
     status = np.where(refunded, 5, status)
     return np.where(columns["cancelled"][orders] <= now, 4, status)
-
-
-def is_completed(world: World, orders: np.ndarray, now: int) -> np.ndarray:
-    delivered = world.orders["delivered"][orders]
-    return (delivered != NEVER) & (delivered + COMPLETION_DELAY <= now)
 
 
 def order_summary(world: World, now: int) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from sandbox.shopify.inventory import on_hand
 from sandbox.shopify.render_catalog import LOCATION_NAME, handle, product_updated_at
 from sandbox.shopify.render_customers import customer_index
 from sandbox.shopify.shop import SHOP_NAME, Shop
+from sandbox.world import names
 from sandbox.world.orders import list_price
 
 
@@ -83,7 +84,7 @@ class ProductNode:
         self.title = catalog.product_title[product]
         self.handle = handle(self.title, product)
         self.productType = catalog.product_type[product]
-        self.vendor = "Tributary Outfitters"
+        self.vendor = names.VENDOR
         self.status = "ACTIVE"
         self.tags = [self.productType.lower()]
         self.createdAt = utc(int(catalog.product_created_at[product]))

@@ -23,6 +23,7 @@ from sandbox.shopify.graphql.nodes_catalog import (
 from sandbox.shopify.order_facts import CANCEL_REASONS, OrderFacts
 from sandbox.shopify.render_orders import DISCOUNT_CODE
 from sandbox.shopify.shop import Shop
+from sandbox.world import names
 
 FINANCIAL = {
     "pending": "PENDING",
@@ -149,7 +150,7 @@ class LineItemNode:
         return self.title if variant == "Default Title" else f"{self.title} - {variant}"
 
     sku = property(lambda self: self.facts.shop.seller_sku(self.listing))
-    vendor = "Tributary Outfitters"
+    vendor = names.VENDOR
     requiresShipping = True
     quantity = property(lambda self: int(self.facts.shop.world.lines["quantity"][self.line]))
 
