@@ -110,8 +110,8 @@ def describe(manifest: dict[str, Any], path: Path, ready_s: float) -> str:
     ]
     for channel, details in manifest["channels"].items():
         for name, url in sorted(_urls(details).items()):
-            lines.append(f"  {channel:<12} {name:<10} {url}")
-    lines.append(f"  control      truth      {info['control_url']}/truth")
+            lines.append(f"  {channel:<12} {name:<12} {url}")
+    lines.append(f"  control      truth        {info['control_url']}/truth")
     lines.append(f"Manifest with credentials: {path}")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
