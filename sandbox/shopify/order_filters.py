@@ -6,7 +6,9 @@ every archived (fulfilled and paid) and cancelled order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +61,23 @@ def time_window(
     return mask
 
 
+def id_mask(
+    mask: np.ndarray,
+    filters: dict[str, str],
+    indices: np.ndarray,
+    id_of: Callable[[Any], Any],
+    index_of: Callable[[int], int | None],
+) -> np.ndarray:
+    """Shopify's `ids` and `since_id` filters over world indices, through the id formulas."""
+    if "ids" in filters:
+        wanted = [index_of(i) for i in parse_ids("ids", filters["ids"])]
+        mask &= np.isin(indices, present(wanted))
+    if "since_id" in filters:
+        (since,) = parse_ids("since_id", filters["since_id"]) or [0]
+        mask &= id_of(indices.astype(np.int64)) > since
+    return mask
+
+
 def order_mask(shop: Shop, orders: np.ndarray, filters: dict[str, str], now: int) -> np.ndarray:
     """Which of `orders` (a shop's orders, placed by `now`) match Shopify's filters."""
     columns = shop.world.orders
@@ -67,12 +86,7 @@ def order_mask(shop: Shop, orders: np.ndarray, filters: dict[str, str], now: int
     mask = time_window(mask, created, filters, "created_at")
     mask = time_window(mask, created, filters, "processed_at")
     mask = time_window(mask, columns["updated"][orders], filters, "updated_at")
-    if "ids" in filters:
-        wanted = {ids.order_seq(i) for i in parse_ids("ids", filters["ids"])}
-        mask &= np.isin(columns["seq"][orders], present(wanted))
-    if "since_id" in filters:
-        (since,) = parse_ids("since_id", filters["since_id"]) or [0]
-        mask &= _order_ids(columns["seq"][orders]) > since
+    mask = id_mask(mask, filters, columns["seq"][orders], ids.order_id, ids.order_seq)
 
     paid = columns["paid"][orders] <= now
     cancelled = columns["cancelled"][orders] <= now
@@ -120,8 +134,3 @@ def order_mask(shop: Shop, orders: np.ndarray, filters: dict[str, str], now: int
     if fulfillment not in fulfillment_masks:
         raise PageError({"fulfillment_status": "Invalid value."})
     return mask & fulfillment_masks[fulfillment]
-
-
-def _order_ids(seqs: np.ndarray) -> np.ndarray:
-    seqs = seqs.astype(np.int64)
-    return ids.ORDER_BASE + seqs * ids.ORDER_STEP + (seqs * 7_919) % 997

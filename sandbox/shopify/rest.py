@@ -19,7 +19,7 @@ from sandbox.shopify import ids
 from sandbox.shopify import rest_pagination as pagination
 from sandbox.shopify.inventory import set_available
 from sandbox.shopify.order_filters import FILTERS as ORDER_FILTERS
-from sandbox.shopify.order_filters import order_mask, parse_ids, parse_time, time_window
+from sandbox.shopify.order_filters import id_mask, order_mask, parse_ids, parse_time, time_window
 from sandbox.shopify.render_catalog import (
     product_updated_at,
     render_inventory_item,
@@ -190,12 +190,7 @@ async def list_products(request: web.Request) -> web.Response:
         updated = np.array([product_updated_at(shop, int(p)) for p in products], np.int64)
         mask = time_window(mask, created, filters, "created_at")
         mask = time_window(mask, updated, filters, "updated_at")
-        if "ids" in filters:
-            wanted = {ids.product_index(i) for i in parse_ids("ids", filters["ids"])}
-            mask &= np.isin(products, present(wanted))
-        if "since_id" in filters:
-            (since,) = parse_ids("since_id", filters["since_id"]) or [0]
-            mask &= ids.PRODUCT_BASE + products * 1_117 > since
+        mask = id_mask(mask, filters, products, ids.product_id, ids.product_index)
         if "active" not in filters.get("status", "active").split(","):
             mask &= False  # every product in the sandbox is active
     except pagination.PageError as error:
@@ -332,12 +327,7 @@ async def list_customers(request: web.Request) -> web.Response:
         created = index.first_order_at[persons] - 120
         mask = time_window(mask, created, filters, "created_at")
         mask = time_window(mask, index.last_order_at[persons], filters, "updated_at")
-        if "ids" in filters:
-            wanted = {ids.customer_person(i) for i in parse_ids("ids", filters["ids"])}
-            mask &= np.isin(persons, present(wanted))
-        if "since_id" in filters:
-            (since,) = parse_ids("since_id", filters["since_id"]) or [0]
-            mask &= ids.CUSTOMER_BASE + persons * 131 > since
+        mask = id_mask(mask, filters, persons, ids.customer_id, ids.customer_person)
     except pagination.PageError as error:
         return bad_request(error)
     candidates = persons[mask]

@@ -206,3 +206,18 @@ def test_setting_an_inventory_level_changes_what_shoppers_see(sandbox) -> None:
     assert writes == 1
     bad = shopify.http.post(f"{shopify.base}/inventory_levels/set.json", json={"location_id": 1})
     assert bad.status_code == 422
+
+
+def test_ids_and_since_id_filters(shopify: Shopify) -> None:
+    for path, root, extra in (
+        ("orders.json", "orders", {"status": "any"}),
+        ("products.json", "products", {}),
+        ("customers.json", "customers", {}),
+    ):
+        every = sorted(r["id"] for r in shopify.all(path, root, limit=250, **extra))
+        middle = every[len(every) // 2]
+        after = shopify.all(path, root, limit=250, since_id=middle, **extra)
+        assert [r["id"] for r in after] == [i for i in every if i > middle], path
+        chosen = every[:3]
+        picked = shopify.all(path, root, limit=250, ids=",".join(map(str, [*chosen, 1])), **extra)
+        assert sorted(r["id"] for r in picked) == chosen, path
