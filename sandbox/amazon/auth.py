@@ -60,6 +60,12 @@ class AmazonAuth:
         self.issued[token] = (region, context.clock.wall_now() + ttl)
         return token, ttl
 
+    def expire_all(self, now: float) -> int:
+        """Every access token issued so far stops working now (a revocation, clock skew)."""
+        for token, (region, _) in list(self.issued.items()):
+            self.issued[token] = (region, now)
+        return len(self.issued)
+
     def check(self, context: SandboxContext, token: str, region: str) -> str | None:
         """None if the token may call this region; otherwise the reason it may not."""
         if token not in self.issued:

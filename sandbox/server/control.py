@@ -282,6 +282,22 @@ async def post_restock(request: web.Request) -> web.Response:
     return reply({"restock": row, "arrives": iso(max(arrives, now + 1))})
 
 
+async def post_expire_tokens(request: web.Request) -> web.Response:
+    """Expire every access token issued so far, on every channel that issues them.
+
+    Tokens die before their stated lifetime in real life too (revocation, skewed clocks); a
+    client must refresh on the refusal and carry on where it was.
+    """
+    context = context_of(request)
+    now = context.clock.wall_now()
+    expired = {
+        channel: state.expire_all(now)
+        for channel, state in context.channel_state.items()
+        if hasattr(state, "expire_all")
+    }
+    return reply({"expired": expired})
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/_sandbox/health", health),
@@ -301,4 +317,5 @@ def routes() -> list[web.RouteDef]:
         web.get("/_sandbox/truth/stock", get_truth_stock),
         web.get("/_sandbox/truth/oversells", get_truth_oversells),
         web.post("/_sandbox/restock", post_restock),
+        web.post("/_sandbox/tokens/expire", post_expire_tokens),
     ]

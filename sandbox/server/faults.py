@@ -31,6 +31,9 @@ class FaultSettings:
     duplicate_count: int = 3
     added_field: str | None = None  # schema change: a new field on every record
     renamed_field: dict[str, str] | None = None  # schema change: {"from": old, "to": new}
+    # bad records: {"field": name, "share": 0..1, "value": v}; without "value" the field is
+    # dropped. Only records that have the field are touched (a missing id, a "12,30" amount).
+    corrupt_field: dict[str, Any] | None = None
     zero_stock: bool = False  # a bad stock read: every quantity reported as 0
     paths: list[str] = field(default_factory=list)  # regexes; empty means every endpoint
 
@@ -47,6 +50,13 @@ class FaultSettings:
                 raise ValueError(f"{kind} must be a share between 0 and 1, got {share}")
         if settings.renamed_field is not None and set(settings.renamed_field) != {"from", "to"}:
             raise ValueError('renamed_field must be {"from": old_name, "to": new_name}')
+        corrupt = settings.corrupt_field
+        if corrupt is not None and (
+            "field" not in corrupt
+            or not 0 <= float(corrupt.get("share", 1.0)) <= 1
+            or set(corrupt) - {"field", "share", "value"}
+        ):
+            raise ValueError('corrupt_field must be {"field": name, "share": 0..1, "value"?: v}')
         for pattern in settings.paths:
             re.compile(pattern)
         return settings
@@ -121,10 +131,22 @@ class ChannelFaults:
             record = renamed
         if settings.added_field:
             record = {**record, settings.added_field: "unexpected"}
+        corrupt = settings.corrupt_field
+        if (
+            corrupt is not None
+            and corrupt["field"] in record
+            and self._random.random() < float(corrupt.get("share", 1.0))
+        ):
+            record = dict(record)
+            if "value" in corrupt:
+                record[corrupt["field"]] = corrupt["value"]
+            else:
+                del record[corrupt["field"]]
         return record
 
     def shape_all(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if not (self.settings.renamed_field or self.settings.added_field):
+        settings = self.settings
+        if not (settings.renamed_field or settings.added_field or settings.corrupt_field):
             return records
         return [self.shape(record) for record in records]
 

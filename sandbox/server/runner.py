@@ -87,7 +87,7 @@ class Sandbox:
                     "control_url": f"{first_url}/_sandbox",
                 },
                 "channels": {
-                    sim.slug: sim.manifest(self.context, base_urls[sim.slug])
+                    sim.slug: self._unpaced(sim.manifest(self.context, base_urls[sim.slug]))
                     for sim in self.simulators
                 },
             }
@@ -97,6 +97,12 @@ class Sandbox:
             self.context.clock.set_running(True)
         self._ticker = asyncio.get_running_loop().create_task(self._tick())
         return self.manifest
+
+    def _unpaced(self, channel: dict[str, Any]) -> dict[str, Any]:
+        """Without rate limits there is nothing to pace against: tell clients so."""
+        if not self.context.options.rate_limits:
+            channel["pacing"] = False
+        return channel
 
     async def _tick(self) -> None:
         """Keep a running world moving even when nobody is asking (arrivals, shipments)."""

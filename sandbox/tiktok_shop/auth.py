@@ -44,6 +44,12 @@ class TikTokAuth:
     access_tokens: dict[str, float] = field(default_factory=dict)  # token -> wall expiry
     _counter: itertools.count[int] = field(default_factory=itertools.count)
 
+    def expire_all(self, now: float) -> int:
+        """Every access token issued so far stops working now (a revocation, clock skew)."""
+        for token in self.access_tokens:
+            self.access_tokens[token] = now
+        return len(self.access_tokens)
+
     def token_problem(self, context: SandboxContext, token: str | None) -> tuple[int, str] | None:
         if not token or token not in self.access_tokens:
             return codes.INVALID_ACCESS_TOKEN, "Invalid access token. Please check and retry."
