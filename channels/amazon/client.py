@@ -105,7 +105,7 @@ class AmazonClient:
             interpret,
             endpoint=f"{operation} {path}",
             cursor=cursor,
-            budget=budget,
+            budget=budget if self.account.pacing else None,
             reauthenticate=lambda: self.tokens.invalidate(region, sent.get("token")),
         )
 

@@ -37,6 +37,7 @@ class AmazonAccount:
     lwa_url: str = LWA_URL
     usage_plans: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(USAGE_PLANS))
     timeout_s: float = 30.0
+    pacing: bool = True  # False only where no limit exists (a self-hosted API, a test host)
     refresh_margin_s: float = 60.0
 
     def region(self, name: str) -> AmazonRegion:
@@ -67,4 +68,5 @@ class AmazonAccount:
             lwa_url=str(config.get("lwa_url", LWA_URL)),
             usage_plans=plans,
             timeout_s=float(config.get("timeout_s", 30.0)),
+            pacing=bool(config.get("pacing", True)),
         )

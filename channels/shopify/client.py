@@ -69,7 +69,7 @@ class ShopifyClient:
                 lambda response: self._rest_page(response, root),
                 endpoint=f"GET {path}",
                 cursor=cursor,
-                budget=self.rest_budget,
+                budget=self.rest_budget if self.store.pacing else None,
             )
             yield records
             if next_url is None:
@@ -91,7 +91,7 @@ class ShopifyClient:
             ),
             interpret,
             endpoint=f"GET {path}",
-            budget=self.rest_budget,
+            budget=self.rest_budget if self.store.pacing else None,
         )
 
     def _rest_page(
@@ -136,7 +136,7 @@ class ShopifyClient:
             lambda response: self._graphql_data(response, query),
             endpoint="POST graphql.json",
             cursor=cursor,
-            budget=self.graphql_budget,
+            budget=self.graphql_budget if self.store.pacing else None,
             cost=self._query_costs.get(query, FIRST_GUESS_COST),
         )
 

@@ -22,6 +22,7 @@ class ShopifyStore:
     graphql_bucket_size: float = 2000.0
     graphql_restore_per_second: float | None = None
     timeout_s: float = 30.0
+    pacing: bool = True  # False only where no limit exists (a self-hosted API, a test host)
     bulk_poll_s: float = 1.0
 
     @property
@@ -52,6 +53,7 @@ class ShopifyStore:
             graphql_bucket_size=float(limits.get("graphql_bucket_size", 2000.0)),
             graphql_restore_per_second=_optional_float(limits.get("graphql_restore_per_second")),
             timeout_s=float(shared.get("timeout_s", 30.0)),
+            pacing=bool(shared.get("pacing", True)),
             bulk_poll_s=float(shared.get("bulk_poll_s", 1.0)),
         )
 

@@ -177,7 +177,7 @@ class TikTokShopClient:
             interpret,
             endpoint=f"{method} {path}",
             cursor=cursor,
-            budget=self.budget,
+            budget=self.budget if self.config.pacing else None,
             reauthenticate=self._forget_token,
         )
 

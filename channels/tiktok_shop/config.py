@@ -21,6 +21,7 @@ class TikTokShopConfig:
     requests_per_second: float = 10.0
     burst: float = 10.0
     timeout_s: float = 30.0
+    pacing: bool = True  # False only where no limit exists (a self-hosted API, a test host)
 
     @classmethod
     def from_mapping(cls, config: dict[str, Any]) -> TikTokShopConfig:
@@ -36,4 +37,5 @@ class TikTokShopConfig:
             requests_per_second=rate,
             burst=float(limits.get("burst", rate)),
             timeout_s=float(config.get("timeout_s", 30.0)),
+            pacing=bool(config.get("pacing", True)),
         )

@@ -29,6 +29,7 @@ class WarehouseConfig:
     requests_per_second: float = 10.0
     burst: float = 20.0
     timeout_s: float = 30.0
+    pacing: bool = True  # False only where no limit exists (a self-hosted API, a test host)
 
     @classmethod
     def from_mapping(cls, config: dict[str, Any]) -> WarehouseConfig:
@@ -39,6 +40,7 @@ class WarehouseConfig:
             requests_per_second=float(limits.get("requests_per_second", 10.0)),
             burst=float(limits.get("burst", 20.0)),
             timeout_s=float(config.get("timeout_s", 30.0)),
+            pacing=bool(config.get("pacing", True)),
         )
 
 
@@ -77,7 +79,7 @@ class WarehouseClient:
                 self._interpret,
                 endpoint=f"GET {path}",
                 cursor=cursor,
-                budget=self.budget,
+                budget=self.budget if self.config.pacing else None,
             )
             yield WarehousePage(body["data"], body.get("as_of"))
             if "next_cursor" not in body:
@@ -94,7 +96,7 @@ class WarehouseClient:
             partial(self.http.get, f"{self.config.base_url}/v1/locations"),
             self._interpret,
             endpoint="GET /v1/locations",
-            budget=self.budget,
+            budget=self.budget if self.config.pacing else None,
         )
         return list(body["data"])
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from orchestration.cli.contracts import contracts
+from orchestration.cli.ingest import ingest
 from orchestration.cli.sandbox import sandbox
 
 
@@ -13,3 +15,5 @@ def main() -> None:
 
 
 main.add_command(sandbox)
+main.add_command(ingest)
+main.add_command(contracts)

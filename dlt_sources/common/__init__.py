@@ -1,0 +1,1 @@
+"""What every channel source shares: configuration, update windows, checks, quarantine."""

@@ -1,0 +1,70 @@
+"""The Shopify source: orders and line items (GraphQL, bulk for history), products, variants,
+inventory items, locations, inventory levels and customers (REST), for every configured store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+
+from channels.retry import RetryPolicy
+from channels.shopify import ShopifyClient, ShopifyStore
+from dlt_sources.common.quarantine import Sorter
+from dlt_sources.common.tables import FROZEN
+from dlt_sources.common.window import UpdateWindow
+from dlt_sources.shopify.catalog import catalog_batches, customer_batches, stock_batches
+from dlt_sources.shopify.orders import order_batches
+
+CHANNEL = "shopify"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def stores(settings: dict[str, Any]) -> list[ShopifyStore]:
+    return [ShopifyStore.from_mapping(store, settings) for store in settings["stores"]]
+
+
+def _window(store_id: str, lookback: timedelta) -> UpdateWindow:
+    state = dlt.current.resource_state().setdefault("stores", {}).setdefault(store_id, {})
+    return UpdateWindow(state, lookback, EPOCH)
+
+
+@dlt.source(name=CHANNEL, max_table_nesting=2, schema_contract=FROZEN)
+def shopify_source(
+    settings: dict[str, Any],
+    lookback_minutes: float = 15.0,
+    bulk_after_days: float = 7.0,
+    policy: RetryPolicy | None = None,
+) -> list[DltResource]:
+    """`settings` is the channel's configuration (see `dlt_sources.common.config`)."""
+    clients = [ShopifyClient(store, policy=policy) for store in stores(settings)]
+    lookback = timedelta(minutes=lookback_minutes)
+
+    @dlt.resource(name="orders", write_disposition="merge", primary_key=("store_id", "id"))
+    def orders() -> Iterator[Any]:
+        for client in clients:
+            sorter = Sorter(CHANNEL, client.store.store_id)
+            window = _window(client.store.store_id, lookback)
+            yield from order_batches(
+                client, window, sorter, bulk_after=timedelta(days=bulk_after_days)
+            )
+
+    @dlt.resource(name="catalog", write_disposition="replace")
+    def catalog() -> Iterator[Any]:
+        for client in clients:
+            yield from catalog_batches(client, Sorter(CHANNEL, client.store.store_id))
+
+    @dlt.resource(name="stock", write_disposition="replace")
+    def stock() -> Iterator[Any]:
+        for client in clients:
+            yield from stock_batches(client, Sorter(CHANNEL, client.store.store_id))
+
+    @dlt.resource(name="customers", write_disposition="merge", primary_key=("store_id", "id"))
+    def customers() -> Iterator[Any]:
+        for client in clients:
+            window = _window(client.store.store_id, lookback)
+            yield from customer_batches(client, window, Sorter(CHANNEL, client.store.store_id))
+
+    return [orders, catalog, stock, customers]
