@@ -190,7 +190,7 @@ class AmazonClient:
         self,
         region: str,
         marketplace_id: str,
-        included: tuple[str, ...] = ("summaries", "fulfillmentAvailability"),
+        included: tuple[str, ...] = ("summaries", "attributes", "fulfillmentAvailability"),
     ) -> Iterator[list[dict[str, Any]]]:
         """Every listing of the seller in one marketplace (searchListingsItems)."""
         path = f"/listings/2021-08-01/items/{self.account.seller_id}"

@@ -35,7 +35,7 @@ def _window(store_id: str, lookback: timedelta) -> UpdateWindow:
 def shopify_source(
     settings: dict[str, Any],
     lookback_minutes: float = 15.0,
-    bulk_after_days: float = 7.0,
+    bulk_above_orders: int = 2_000,
     policy: RetryPolicy | None = None,
 ) -> list[DltResource]:
     """`settings` is the channel's configuration (see `dlt_sources.common.config`)."""
@@ -47,9 +47,7 @@ def shopify_source(
         for client in clients:
             sorter = Sorter(CHANNEL, client.store.store_id)
             window = _window(client.store.store_id, lookback)
-            yield from order_batches(
-                client, window, sorter, bulk_after=timedelta(days=bulk_after_days)
-            )
+            yield from order_batches(client, window, sorter, bulk_above=bulk_above_orders)
 
     @dlt.resource(name="catalog", write_disposition="replace")
     def catalog() -> Iterator[Any]:

@@ -1,6 +1,6 @@
 """Shopify orders and their line items: bulk export for history, paged GraphQL for changes.
 
-The first run (or a gap longer than `bulk_after_days`) exports through a bulk operation,
+The first run (or a change of more than `bulk_above` orders) exports through a bulk operation,
 which costs no query points; later runs page `orders(query: "updated_at:>=...")`, oldest
 change first. Either way each order is checked with its lines, and loads into `orders` and
 `order_line_items` (or, whole, into quarantine).
@@ -9,7 +9,6 @@ change first. Either way each order is checked with its lines, and loads into `o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from channels.shopify import ShopifyClient
@@ -28,10 +27,14 @@ def order_batches(
     window: UpdateWindow,
     sorter: Sorter,
     *,
-    bulk_after: timedelta,
+    bulk_above: int,
 ) -> Iterator[Any]:
-    """Batches for `orders`, `order_line_items` and `quarantine`; advances `window` at the end."""
-    use_bulk = window.first_run or datetime.now(UTC) - window.start > bulk_after
+    """Batches for `orders`, `order_line_items` and `quarantine`; advances `window` at the end.
+
+    History goes through a bulk export: on the first run, and whenever more than
+    `bulk_above` orders changed since the window start (one REST count call decides).
+    """
+    use_bulk = window.first_run or _changed_since(client, window) > bulk_above
     orders = _bulk_orders(client, window) if use_bulk else _paged_orders(client, window)
     endpoint = "bulkOperationRunQuery orders" if use_bulk else "graphql orders"
     batch: list[dict[str, Any]] = []
@@ -44,6 +47,11 @@ def order_batches(
     if batch:
         yield from _emit(batch, sorter, client.store.store_id, endpoint)
     window.advance()
+
+
+def _changed_since(client: ShopifyClient, window: UpdateWindow) -> int:
+    params = {"status": "any", "updated_at_min": iso(window.start)}
+    return int(client.rest_get("orders/count.json", params).get("count", 0))
 
 
 def _emit(

@@ -1,0 +1,94 @@
+"""Reading what an ingest wrote, in the shape the sandbox's truth is stated in.
+
+The aggregates are computed in SQL over the raw tables only, the way an analyst would, so a
+test compares the warehouse with the world and not with anything the clients computed.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+
+from dlt_sources.common.pipeline import IngestReport
+from dlt_sources.common.run import ingest_channel
+
+CHANNELS = ("shopify", "amazon", "tiktok_shop", "warehouse")
+
+ORDER_FACTS = {
+    "shopify": """
+        select o.store_id, count(distinct o.id), count(l.id), sum(l.quantity),
+               sum(cast(l.original_unit_price_set__shop_money__amount as decimal(18, 2))
+                   * l.quantity)
+        from raw_shopify.orders o join raw_shopify.order_line_items l
+          on l.order_id = o.id and l.store_id = o.store_id
+        group by 1""",
+    "amazon": """
+        select o.store_id, count(distinct o.amazon_order_id), count(i.order_item_id),
+               sum(i.quantity_ordered), sum(cast(i.item_price__amount as decimal(18, 2)))
+        from raw_amazon.orders o join raw_amazon.order_items i
+          on i.amazon_order_id = o.amazon_order_id
+        group by 1""",
+    "tiktok_shop": """
+        select o.store_id, count(distinct o.id), count(l.id), count(l.id),
+               sum(cast(l.original_price as decimal(18, 2)))
+        from raw_tiktok_shop.orders o join raw_tiktok_shop.orders__line_items l
+          on l._dlt_root_id = o._dlt_id
+        group by 1""",
+}
+
+
+class Ingest:
+    """Runs `tributary`'s ingest for a sandbox manifest into a private DuckDB file."""
+
+    def __init__(self, manifest: dict[str, Any], directory: Path, **options: Any) -> None:
+        self.directory = directory
+        self.config = directory / "channels.json"
+        self.config.write_text(json.dumps(manifest))
+        self.database = directory / "warehouse.duckdb"
+        self.options = options
+
+    def run(self, *channels: str, **overrides: Any) -> dict[str, IngestReport]:
+        return {
+            slug: ingest_channel(
+                slug,
+                config_file=self.config,
+                destination=dlt.destinations.duckdb(str(self.database)),
+                pipelines_dir=self.directory / "pipelines",
+                **{**self.options, **overrides},
+            )
+            for slug in channels or CHANNELS
+        }
+
+    def sql(self, query: str) -> list[tuple[Any, ...]]:
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            return connection.sql(query).fetchall()
+
+    def order_facts(self) -> dict[str, dict[str, Any]]:
+        """Per store: orders, lines, units and gross, as the truth states them."""
+        facts = {}
+        for query in ORDER_FACTS.values():
+            for store_id, orders, lines, units, gross in self.sql(query):
+                facts[store_id] = {
+                    "orders": orders,
+                    "lines": lines,
+                    "units": int(units),
+                    "gross": Decimal(gross).quantize(Decimal("0.01")),
+                }
+        return facts
+
+
+def truth_facts(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        row["store_id"]: {
+            "orders": row["orders"],
+            "lines": row["lines"],
+            "units": row["units"],
+            "gross": Decimal(row["gross"]),
+        }
+        for row in truth["orders"]
+    }
