@@ -41,7 +41,7 @@ class RetryPolicy:
     max_attempts: int = 8
     base_delay_s: float = 0.25
     max_delay_s: float = 30.0
-    malformed_attempts: int = 3
+    malformed_attempts: int = 6
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
         """Full-jitter exponential backoff for the given (1-based) failed attempt."""

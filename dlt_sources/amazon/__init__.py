@@ -14,6 +14,7 @@ from dlt.sources import DltResource
 from channels.amazon import AmazonAccount, AmazonClient
 from channels.retry import RetryPolicy
 from dlt_sources.amazon import checks
+from dlt_sources.common.dedupe import Once
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow, iso, parse_time
@@ -43,11 +44,11 @@ def amazon_source(
     def fba_inventory() -> Iterator[Any]:
         for region in client.account.regions:
             for marketplace in region.marketplace_ids:
-                sorter = Sorter(CHANNEL, marketplace)
+                sorter, once = Sorter(CHANNEL, marketplace), Once(lambda r: r.get("sellerSku"))
                 for page in client.inventory_summaries(region.name, marketplace):
                     yield from _checked(
                         sorter,
-                        page,
+                        once.fresh(page),
                         checks.INVENTORY,
                         "fba_inventory",
                         "getInventorySummaries",
@@ -59,11 +60,11 @@ def amazon_source(
     def listings() -> Iterator[Any]:
         for region in client.account.regions:
             for marketplace in region.marketplace_ids:
-                sorter = Sorter(CHANNEL, marketplace)
+                sorter, once = Sorter(CHANNEL, marketplace), Once(lambda r: r.get("sku"))
                 for page in client.listings(region.name, marketplace):
                     yield from _checked(
                         sorter,
-                        page,
+                        once.fresh(page),
                         checks.LISTING,
                         "listings",
                         "searchListingsItems",

@@ -18,6 +18,7 @@ from dlt.common.destination import Destination
 from dlt.common.schema.exceptions import DataValidationError
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from channels.errors import ChannelError
 from dlt_sources.common.quarantine import TABLE as QUARANTINE
 from dlt_sources.common.tables import EVOLVING
 
@@ -96,7 +97,7 @@ def run_source(
             options["schema_contract"] = EVOLVING
         info = pipeline.run(source, **options)
     except PipelineStepFailed as failure:
-        pipeline.drop_pending_packages()
+        pipeline.abort_packages()
         raise IngestError(_explain(slug, failure)) from failure
     trace = pipeline.last_trace
     normalized = trace.last_normalize_info if trace is not None else None
@@ -109,6 +110,8 @@ def run_source(
 def _explain(slug: str, failure: PipelineStepFailed) -> str:
     cause: BaseException | None = failure
     while cause is not None:
+        if isinstance(cause, ChannelError):
+            return f"{slug}: {failure.step} failed: {cause}"
         if isinstance(cause, DataValidationError):
             return (
                 f"{slug}: schema contract violated at step {failure.step}: table "

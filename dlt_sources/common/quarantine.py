@@ -12,11 +12,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from dlt.common.schema.typing import TColumnSchema
 
 from dlt_sources.common.checks import Check, problems
 from dlt_sources.common.tables import to_table
 
 TABLE = "quarantine"
+# Declared, not inferred: the first quarantined record may lack an id, and a frozen contract
+# must not trip over a column that only appears with the second one.
+TEXT_COLUMNS = ("channel", "store_id", "resource", "endpoint", "record_id", "reason", "payload")
+COLUMNS: dict[str, TColumnSchema] = {
+    name: TColumnSchema(name=name, data_type="text", nullable=name == "record_id")
+    for name in TEXT_COLUMNS
+}
+COLUMNS["quarantined_at"] = TColumnSchema(
+    name="quarantined_at", data_type="timestamp", nullable=False
+)
 
 
 class Sorter:
@@ -61,4 +72,4 @@ class Sorter:
 
     @staticmethod
     def rows(bad: list[dict[str, Any]]) -> Any:
-        return to_table(TABLE, bad, write_disposition="append")
+        return to_table(TABLE, bad, write_disposition="append", columns=COLUMNS)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import dlt
-from dlt.common.schema.typing import TSchemaContractDict, TWriteDisposition
+from dlt.common.schema.typing import TColumnSchema, TSchemaContractDict, TWriteDisposition
 
 # New tables may appear (a first load, a nested list seen for the first time), but once a
 # table exists its columns and types are frozen: a renamed or added upstream field stops the
@@ -27,12 +27,18 @@ def to_table(
     *,
     primary_key: Sequence[str] = (),
     write_disposition: TWriteDisposition = "merge",
+    columns: dict[str, TColumnSchema] | None = None,
 ) -> Any:
-    """Mark a batch of rows for `table`, with the hints that table needs."""
+    """Mark a batch of rows for `table`, with the hints that table needs.
+
+    An explicit empty key list matters: a table variant would otherwise inherit the primary
+    key of the resource that produced it.
+    """
     hints = dlt.mark.make_hints(
         table_name=table,
-        primary_key=list(primary_key) if primary_key else None,
+        primary_key=list(primary_key),
         write_disposition=write_disposition,
+        columns=columns,
     )
     return dlt.mark.with_hints(rows, hints, create_table_variant=True)
 

@@ -67,6 +67,8 @@ class UpdateWindow:
         except (TypeError, ValueError, OverflowError):
             return True
         seen = self.state.get("seen") or {}
+        if self._next_seen.get(record_id) == stamp:
+            return False  # the same update again within this run (overlapping pages)
         self._next_seen[record_id] = stamp
         moment = parse_time(stamp)
         if self._high is None or moment > self._high:

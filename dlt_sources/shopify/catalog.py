@@ -8,6 +8,7 @@ from typing import Any
 
 from channels.shopify import ShopifyClient
 from dlt_sources.common.checks import Check
+from dlt_sources.common.dedupe import Once
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import stamp, to_table
 from dlt_sources.common.window import UpdateWindow, iso
@@ -34,9 +35,15 @@ def catalog_batches(client: ShopifyClient, sorter: Sorter) -> Iterator[Any]:
     """`products`, `product_variants` and `inventory_items`, one pass over products.json."""
     store_id = client.store.store_id
     item_ids: list[int] = []
+    products_once, items_once = Once(lambda r: r.get("id")), Once(lambda r: r.get("id"))
     for page in client.rest_pages("products.json", "products", {"limit": PAGE}):
         products, bad = _checked(
-            sorter, page, checks.PRODUCT, "products", "GET products.json", store_id
+            sorter,
+            products_once.fresh(page),
+            checks.PRODUCT,
+            "products",
+            "GET products.json",
+            store_id,
         )
         variants = [v for p in products for v in p.pop("variants", [])]
         item_ids.extend(v["inventory_item_id"] for v in variants if v.get("inventory_item_id"))
@@ -56,7 +63,7 @@ def catalog_batches(client: ShopifyClient, sorter: Sorter) -> Iterator[Any]:
         ):
             items, bad = _checked(
                 sorter,
-                page,
+                items_once.fresh(page),
                 checks.INVENTORY_ITEM,
                 "inventory_items",
                 "GET inventory_items.json",
@@ -85,12 +92,13 @@ def stock_batches(client: ShopifyClient, sorter: Sorter) -> Iterator[Any]:
     ids = ",".join(str(location["id"]) for location in locations)
     if not ids:
         return
+    once = Once(lambda r: (r.get("inventory_item_id"), r.get("location_id")))
     for page in client.rest_pages(
         "inventory_levels.json", "inventory_levels", {"location_ids": ids, "limit": PAGE}
     ):
         levels, bad = _checked(
             sorter,
-            page,
+            once.fresh(page),
             checks.INVENTORY_LEVEL,
             "inventory_levels",
             "GET inventory_levels.json",

@@ -12,6 +12,7 @@ from dlt.sources import DltResource
 
 from channels.retry import RetryPolicy
 from channels.tiktok_shop import TikTokShopClient, TikTokShopConfig
+from dlt_sources.common.dedupe import Once
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow
@@ -55,10 +56,10 @@ def tiktok_shop_source(
     @dlt.resource(name="products", write_disposition="replace")
     def products() -> Iterator[Any]:
         store_id = str(client.shop["id"])
-        sorter = Sorter(CHANNEL, store_id)
+        sorter, once = Sorter(CHANNEL, store_id), Once(lambda r: r.get("id"))
         for page in client.products():
             good, bad = sorter.split(
-                page,
+                once.fresh(page),
                 checks.PRODUCT,
                 resource="products",
                 endpoint="POST /product/202309/products/search",

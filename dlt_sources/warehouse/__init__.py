@@ -13,6 +13,7 @@ from dlt.sources import DltResource
 from channels.retry import RetryPolicy
 from channels.warehouse import WarehouseClient, WarehouseConfig
 from dlt_sources.common.checks import Check, required, timestamp
+from dlt_sources.common.dedupe import Once
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow, iso
@@ -41,15 +42,16 @@ def warehouse_source(
 
     @dlt.resource(name="items", write_disposition="replace", primary_key=("sku",))
     def items() -> Iterator[Any]:
+        once = Once(lambda r: r.get("sku"))
         for page in client.pages("/v1/items"):
-            yield stamp(page.records, CHANNEL, store_id)
+            yield stamp(once.fresh(page.records), CHANNEL, store_id)
 
     @dlt.resource(name="inventory", write_disposition="replace")
     def inventory() -> Iterator[Any]:
-        sorter = Sorter(CHANNEL, store_id)
+        sorter, once = Sorter(CHANNEL, store_id), Once(lambda r: (r.get("sku"), r.get("location")))
         for page in client.pages("/v1/inventory"):
             good, bad = sorter.split(
-                page.records,
+                once.fresh(page.records),
                 INVENTORY,
                 resource="inventory",
                 endpoint="GET /v1/inventory",

@@ -18,7 +18,9 @@ from channels.retry import RetryPolicy
 from tests.helpers.clients import Control
 from tests.ingest.raw import Ingest
 
-FAST_RETRIES = RetryPolicy(max_attempts=12, base_delay_s=0.02, max_delay_s=0.5)
+FAST_RETRIES = RetryPolicy(
+    max_attempts=12, base_delay_s=0.02, max_delay_s=0.5, malformed_attempts=6
+)
 AMAZON_MARGIN_S = 130
 
 
@@ -34,8 +36,13 @@ def fresh_budgets() -> Iterator[None]:
 def ingest_world(
     sandbox: Callable[..., dict[str, Any]], tmp_path: Path
 ) -> Callable[..., tuple[dict[str, Any], Control, Ingest]]:
-    def start(**options: Any) -> tuple[dict[str, Any], Control, Ingest]:
+    def start(
+        client_timeout_s: float | None = None, **options: Any
+    ) -> tuple[dict[str, Any], Control, Ingest]:
         manifest = sandbox(**options)
+        if client_timeout_s is not None:
+            for channel in manifest["channels"].values():
+                channel["timeout_s"] = client_timeout_s
         control = Control(manifest)
         control.advance(AMAZON_MARGIN_S)
         return manifest, control, Ingest(manifest, tmp_path, policy=FAST_RETRIES)
