@@ -11,7 +11,7 @@ SEED ?= 42
 BASE_PORT ?= 8700
 PYTEST_ARGS ?=
 
-.PHONY: help install demo sandbox ui test lint format bench clean
+.PHONY: help install demo sandbox ingest ui test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ demo: install ## Start the local marketplace sandbox and show what it serves
 	$(RUN) tributary sandbox serve --scale $(SCALE) --seed $(SEED) --base-port $(BASE_PORT)
 
 sandbox: demo ## Alias of demo while the pipeline is being built
+
+ingest: install ## Ingest every channel of the running sandbox (start `make demo` first)
+	$(RUN) tributary ingest --config .tributary/sandbox.json
 
 ui: install ## Serve the Dagster UI on http://127.0.0.1:3000 (runs kept in .tributary/dagster)
 	mkdir -p .tributary/dagster
@@ -47,6 +50,7 @@ format: install ## Apply ruff's formatting and safe fixes
 
 bench: install ## Print the benchmark figures (never pass/fail)
 	$(RUN) python -m benchmarks.sandbox_serving
+	$(RUN) python -m benchmarks.ingest_throughput
 
 clean: ## Remove local state (virtualenv, manifests, caches)
 	rm -rf .venv .tributary .pytest_cache .ruff_cache

@@ -6,7 +6,10 @@ just one configuration among others:
 - a JSON file: `tributary ingest --config .tributary/sandbox.json` (or the env variable
   `TRIBUTARY_CHANNELS_FILE`), read from its `channels` object;
 - dlt's providers: `[sources.<slug>]` in `.dlt/config.toml` and `.dlt/secrets.toml` (secrets
-  win), as dlt documents, e.g. `[[sources.shopify.stores]]` with `access_token`.
+  win), as dlt documents, e.g. `[[sources.shopify.stores]]` with `access_token`;
+- environment variables in dlt's convention, which win over both:
+  `SOURCES__WAREHOUSE__API_KEY=...`; lists and tables as JSON
+  (`SOURCES__SHOPIFY__STORES='[{"store_id": ...}]'`).
 """
 
 from __future__ import annotations
@@ -47,9 +50,33 @@ def channel_settings(slug: str, config_file: str | Path | None = None) -> dict[s
         return dict(channels[slug])
     section = f"sources.{slug}"
     merged: dict[str, Any] = {**(dlt.config.get(section) or {}), **(dlt.secrets.get(section) or {})}
+    _merge(merged, _from_environment(slug))
     if not merged:
         raise ChannelNotConfiguredError(slug)
     return merged
+
+
+def _from_environment(slug: str) -> dict[str, Any]:
+    prefix = f"SOURCES__{slug.upper()}__"
+    found: dict[str, Any] = {}
+    for name, raw in os.environ.items():
+        if not name.startswith(prefix):
+            continue
+        *parents, leaf = name[len(prefix) :].lower().split("__")
+        target = found
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        text = raw.strip()
+        target[leaf] = json.loads(text) if text[:1] in "[{" else raw
+    return found
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> None:
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
 
 
 def configured_channels(config_file: str | Path | None = None) -> list[str]:
