@@ -3,7 +3,7 @@ orders, inside getOrderItems' budget), FBA inventory summaries and listings per 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -14,6 +14,7 @@ from dlt.sources import DltResource
 from channels.amazon import AmazonAccount, AmazonClient
 from channels.retry import RetryPolicy
 from dlt_sources.amazon import checks
+from dlt_sources.common.checks import Check
 from dlt_sources.common.dedupe import Once
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
@@ -42,43 +43,46 @@ def amazon_source(
 
     @dlt.resource(name="fba_inventory", write_disposition="replace")
     def fba_inventory() -> Iterator[Any]:
-        for region in client.account.regions:
-            for marketplace in region.marketplace_ids:
-                sorter, once = Sorter(CHANNEL, marketplace), Once(lambda r: r.get("sellerSku"))
-                for page in client.inventory_summaries(region.name, marketplace):
-                    yield from _checked(
-                        sorter,
-                        once.fresh(page),
-                        checks.INVENTORY,
-                        "fba_inventory",
-                        "getInventorySummaries",
-                        "sellerSku",
-                        marketplace,
-                    )
+        yield from _snapshot(
+            client,
+            client.inventory_summaries,
+            checks.INVENTORY,
+            "fba_inventory",
+            "getInventorySummaries",
+            "sellerSku",
+        )
 
     @dlt.resource(name="listings", write_disposition="replace")
     def listings() -> Iterator[Any]:
-        for region in client.account.regions:
-            for marketplace in region.marketplace_ids:
-                sorter, once = Sorter(CHANNEL, marketplace), Once(lambda r: r.get("sku"))
-                for page in client.listings(region.name, marketplace):
-                    yield from _checked(
-                        sorter,
-                        once.fresh(page),
-                        checks.LISTING,
-                        "listings",
-                        "searchListingsItems",
-                        "sku",
-                        marketplace,
-                    )
+        yield from _snapshot(
+            client, client.listings, checks.LISTING, "listings", "searchListingsItems", "sku"
+        )
 
     return [orders, fba_inventory, listings]
+
+
+def _snapshot(
+    client: AmazonClient,
+    pages_of: Callable[[str, str], Iterator[list[dict[str, Any]]]],
+    rules: list[Check],
+    table: str,
+    endpoint: str,
+    key: str,
+) -> Iterator[Any]:
+    """Every marketplace's current state of one kind (stock, listings), checked, once each."""
+    for region in client.account.regions:
+        for marketplace in region.marketplace_ids:
+            sorter, once = Sorter(CHANNEL, marketplace), Once(lambda r: r.get(key))
+            for page in pages_of(region.name, marketplace):
+                yield from _checked(
+                    sorter, once.fresh(page), rules, table, endpoint, key, marketplace
+                )
 
 
 def _checked(
     sorter: Sorter,
     page: list[dict[str, Any]],
-    rules: Any,
+    rules: list[Check],
     table: str,
     endpoint: str,
     id_field: str,

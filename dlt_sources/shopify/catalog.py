@@ -35,7 +35,7 @@ def catalog_batches(client: ShopifyClient, sorter: Sorter) -> Iterator[Any]:
     """`products`, `product_variants` and `inventory_items`, one pass over products.json."""
     store_id = client.store.store_id
     item_ids: list[int] = []
-    products_once, items_once = Once(lambda r: r.get("id")), Once(lambda r: r.get("id"))
+    products_once = Once(lambda r: r.get("id"))
     for page in client.rest_pages("products.json", "products", {"limit": PAGE}):
         products, bad = _checked(
             sorter,
@@ -56,22 +56,12 @@ def catalog_batches(client: ShopifyClient, sorter: Sorter) -> Iterator[Any]:
             )
         if bad is not None:
             yield bad
+    items_once = Once(lambda r: r.get("id"))
     for start in range(0, len(item_ids), ITEM_IDS_PER_CALL):
         ids = ",".join(str(i) for i in item_ids[start : start + ITEM_IDS_PER_CALL])
-        for page in client.rest_pages(
-            "inventory_items.json", "inventory_items", {"ids": ids, "limit": PAGE}
-        ):
-            items, bad = _checked(
-                sorter,
-                items_once.fresh(page),
-                checks.INVENTORY_ITEM,
-                "inventory_items",
-                "GET inventory_items.json",
-                store_id,
-            )
-            yield to_table("inventory_items", items, write_disposition="replace")
-            if bad is not None:
-                yield bad
+        yield from _snapshot_pages(
+            client, sorter, "inventory_items", {"ids": ids}, checks.INVENTORY_ITEM, items_once
+        )
 
 
 def stock_batches(client: ShopifyClient, sorter: Sorter) -> Iterator[Any]:
@@ -93,18 +83,30 @@ def stock_batches(client: ShopifyClient, sorter: Sorter) -> Iterator[Any]:
     if not ids:
         return
     once = Once(lambda r: (r.get("inventory_item_id"), r.get("location_id")))
-    for page in client.rest_pages(
-        "inventory_levels.json", "inventory_levels", {"location_ids": ids, "limit": PAGE}
-    ):
-        levels, bad = _checked(
+    yield from _snapshot_pages(
+        client, sorter, "inventory_levels", {"location_ids": ids}, checks.INVENTORY_LEVEL, once
+    )
+
+
+def _snapshot_pages(
+    client: ShopifyClient,
+    sorter: Sorter,
+    resource: str,
+    params: dict[str, Any],
+    rules: list[Check],
+    once: Once,
+) -> Iterator[Any]:
+    """Every page of a REST list whose path, root key and table share one name."""
+    for page in client.rest_pages(f"{resource}.json", resource, {**params, "limit": PAGE}):
+        rows, bad = _checked(
             sorter,
             once.fresh(page),
-            checks.INVENTORY_LEVEL,
-            "inventory_levels",
-            "GET inventory_levels.json",
-            store_id,
+            rules,
+            resource,
+            f"GET {resource}.json",
+            client.store.store_id,
         )
-        yield to_table("inventory_levels", levels, write_disposition="replace")
+        yield to_table(resource, rows, write_disposition="replace")
         if bad is not None:
             yield bad
 
