@@ -37,6 +37,28 @@ def required(path: str) -> Check:
     return check
 
 
+def positive_count(path: str) -> Check:
+    """A whole number above zero: a kit of zero components would offer infinite kits."""
+
+    def check(record: dict[str, Any]) -> str | None:
+        value = dig(record, path)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            return f"{path} must be a positive integer, got {value!r}"
+        return None
+
+    return check
+
+
+def non_empty(path: str) -> Check:
+    def check(record: dict[str, Any]) -> str | None:
+        value = dig(record, path)
+        if not isinstance(value, list) or not value:
+            return f"{path} must be a non-empty list"
+        return None
+
+    return check
+
+
 def money(path: str, *, optional: bool = False) -> Check:
     """A decimal string amount ("12.30"); absent is fine only when `optional`."""
 

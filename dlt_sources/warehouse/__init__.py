@@ -1,4 +1,4 @@
-"""The 3PL/WMS source: locations, items, on-hand stock (a snapshot, replaced each run and
+"""The 3PL/WMS source: locations, items, kits, on-hand stock (a snapshot, replaced each run and
 stamped with the moment it describes), shipments and receipts (incremental)."""
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from dlt.sources import DltResource
 
 from channels.retry import RetryPolicy
 from channels.warehouse import WarehouseClient, WarehouseConfig
-from dlt_sources.common.checks import Check, required, timestamp
+from dlt_sources.common.checks import (
+    Check,
+    each,
+    non_empty,
+    positive_count,
+    required,
+    timestamp,
+)
 from dlt_sources.common.dedupe import Once
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
@@ -22,6 +29,11 @@ CHANNEL = "warehouse"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 INVENTORY: list[Check] = [required("sku"), required("location"), required("on_hand")]
 SHIPMENT: list[Check] = [required("id"), timestamp("updated_at")]
+KIT: list[Check] = [
+    required("sku"),
+    non_empty("components"),
+    each("components", [required("sku"), positive_count("quantity")]),
+]
 RECEIPT: list[Check] = [required("id"), timestamp("received_at")]
 
 
@@ -45,6 +57,23 @@ def warehouse_source(
         once = Once(lambda r: r.get("sku"))
         for page in client.pages("/v1/items"):
             yield stamp(once.fresh(page.records), CHANNEL, store_id)
+
+    @dlt.resource(name="kits", write_disposition="replace", primary_key=("sku",))
+    def kits() -> Iterator[Any]:
+        """Bundle definitions; a kit with a broken component list is quarantined, not guessed."""
+        sorter, once = Sorter(CHANNEL, store_id), Once(lambda r: r.get("sku"))
+        for page in client.pages("/v1/kits"):
+            good, bad = sorter.split(
+                once.fresh(page.records),
+                KIT,
+                resource="kits",
+                endpoint="GET /v1/kits",
+                id_field="sku",
+            )
+            if good:
+                yield to_table("kits", stamp(good, CHANNEL, store_id), write_disposition="replace")
+            if bad:
+                yield sorter.rows(bad)
 
     @dlt.resource(name="inventory", write_disposition="replace")
     def inventory() -> Iterator[Any]:
@@ -89,4 +118,4 @@ def warehouse_source(
     def receipts() -> Iterator[Any]:
         yield from changes("/v1/receipts", "receipts", "received_at", RECEIPT)
 
-    return [locations, items, inventory, shipments, receipts]
+    return [locations, items, kits, inventory, shipments, receipts]

@@ -169,6 +169,36 @@ async def items(request: web.Request) -> web.Response:
     )
 
 
+async def kits(request: web.Request) -> web.Response:
+    """Kit (bundle) definitions: the WMS picks a kit's components, so it knows them."""
+    world = request.app[CONTEXT].world
+    try:
+        limit, cursor, _ = page_params(request)
+    except ValueError as failure:
+        return error(400, "invalid_request", str(failure))
+    catalog = world.catalog
+    bundles = np.flatnonzero(catalog.sku_is_bundle)
+    start = int(np.searchsorted(bundles, cursor[0], side="right")) if cursor else 0
+    chosen = bundles[start : start + limit].tolist()
+    data = [
+        {
+            "sku": catalog.sku_code[s],
+            "barcode": catalog.sku_barcode[s],
+            "description": catalog.product_title[int(catalog.sku_product[s])],
+            "components": [
+                {"sku": catalog.sku_code[part], "quantity": units}
+                for part, units in world.components.of(s)
+            ],
+        }
+        for s in chosen
+    ]
+    more = start + limit < len(bundles)
+    request[METRICS].records_served += len(data)
+    return reply(
+        {"data": data, "next_cursor": encode_cursor([chosen[-1]]) if more and chosen else None}
+    )
+
+
 async def inventory(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     world = context.world
@@ -316,6 +346,7 @@ def build_app(context: SandboxContext) -> web.Application:
         [
             web.get("/v1/locations", locations),
             web.get("/v1/items", items),
+            web.get("/v1/kits", kits),
             web.get("/v1/inventory", inventory),
             web.get("/v1/shipments", shipments),
             web.get("/v1/receipts", receipts),

@@ -37,6 +37,22 @@ ITEMS = page(
         }
     )
 )
+KITS = page(
+    row(
+        {
+            "sku": {"type": "string"},
+            "barcode": {"type": "string", "pattern": r"^\d{13}$"},
+            "description": {"type": "string"},
+            "components": {
+                "type": "array",
+                "minItems": 1,
+                "items": row(
+                    {"sku": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}}
+                ),
+            },
+        }
+    )
+)
 INVENTORY = page(
     row(
         {

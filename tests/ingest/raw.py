@@ -134,11 +134,24 @@ def check_listings_and_stock(control: Control, ingest: Ingest) -> None:
     )
     assert tiktok_raw == tiktok_truth
 
+    stock = control.get("/truth/stock")["skus"]
     stock_truth = {
         (row["sku"], location, on_hand)
-        for row in control.get("/truth/stock")["skus"]
+        for row in stock
         if not row["is_bundle"]
         for location, on_hand in row["on_hand"].items()
     }
     stock_raw = set(ingest.sql("select sku, location, on_hand from raw_warehouse.inventory"))
     assert stock_raw == stock_truth
+    kits_truth = {
+        (row["sku"], part["sku"], part["quantity"])
+        for row in stock
+        if row["is_bundle"]
+        for part in row["components"]
+    }
+    kits_raw = ingest.sql(
+        "select k.sku, c.sku, c.quantity from raw_warehouse.kits k"
+        " join raw_warehouse.kits__components c on c._dlt_parent_id = k._dlt_id"
+    )
+    assert len(kits_raw) == len(kits_truth)
+    assert set(kits_raw) == kits_truth

@@ -29,6 +29,17 @@ def test_items_are_the_physical_skus_exactly_once(warehouse: Warehouse, control:
     assert sorted(skus) == sorted(truth)
 
 
+def test_kits_are_the_bundles_with_their_components(warehouse: Warehouse, control: Control) -> None:
+    assert_schema(contract.KITS, warehouse.get("/v1/kits", limit=3).json())
+    kits = warehouse.all("/v1/kits", limit=3)
+    truth = {
+        row["sku"]: (row["barcode"], row["components"])
+        for row in control.get("/truth/stock")["skus"]
+        if row["is_bundle"]
+    }
+    assert {kit["sku"]: (kit["barcode"], kit["components"]) for kit in kits} == truth
+
+
 def test_inventory_is_on_hand_per_location_as_of_now(
     warehouse: Warehouse, control: Control
 ) -> None:
