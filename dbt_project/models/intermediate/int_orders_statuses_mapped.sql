@@ -1,0 +1,93 @@
+{#- One unified status per order: the mapped status of lowest precedence among its fields.
+    A value the seed does not know makes the status null and is named in
+    unmapped_statuses, so fct_orders' not-null test fails on it instead of guessing. A field
+    the seed lists as irrelevant (Shopify's "cancelled = false") simply maps to nothing. -#}
+
+with
+
+statuses as (
+
+    select * from {{ ref('int_order_statuses_unioned') }}
+
+),
+
+status_map as (
+
+    select * from {{ ref('order_status_map') }}
+
+),
+
+joined as (
+
+    select
+        statuses.channel,
+        statuses.store_id,
+        statuses.order_id,
+        statuses.status_field,
+        statuses.source_status,
+        status_map.unified_status,
+        status_map.precedence,
+        (
+            status_map.unified_status is null
+            and not (statuses.status_field = 'cancelled' and statuses.source_status = 'false')
+        ) as is_unmapped
+    from statuses
+    left join status_map
+        on
+            statuses.channel = status_map.channel
+            and statuses.status_field = status_map.status_field
+            and statuses.source_status = status_map.source_status
+
+),
+
+best as (
+
+    select
+        channel,
+        store_id,
+        order_id,
+        min(precedence) as best_precedence
+    from joined
+    group by channel, store_id, order_id
+
+),
+
+summarised as (
+
+    select
+        joined.channel,
+        joined.store_id,
+        joined.order_id,
+        string_agg(
+            case when joined.status_field <> 'cancelled' then joined.source_status end, '/'
+            order by joined.status_field
+        ) as source_status,
+        string_agg(
+            case
+                when joined.is_unmapped
+                    then joined.status_field || '=' || coalesce(joined.source_status, '<null>')
+            end,
+            ', '
+        ) as unmapped_statuses,
+        -- Ties at the best precedence cannot disagree in a sane seed; max() keeps it total.
+        max(
+            case when joined.precedence = best.best_precedence then joined.unified_status end
+        ) as best_status
+    from joined
+    inner join best
+        on
+            joined.channel = best.channel
+            and joined.store_id = best.store_id
+            and joined.order_id = best.order_id
+    group by joined.channel, joined.store_id, joined.order_id
+
+)
+
+select
+    channel,
+    store_id,
+    order_id,
+    source_status,
+    unmapped_statuses,
+    case when unmapped_statuses is null then best_status end as status
+from summarised

@@ -1,0 +1,130 @@
+{#- Every channel's orders in one shape, amounts as the channel states them in the order's
+    currency. Amazon omits OrderTotal on pending orders; its currency then comes from the
+    items. `customer_ref` is the channel's handle on the buyer (see int_customer_records). -#}
+
+with
+
+shopify_orders as (
+
+    select * from {{ ref('stg_shopify__orders') }}
+
+),
+
+amazon_orders as (
+
+    select * from {{ ref('stg_amazon__orders') }}
+
+),
+
+amazon_items as (
+
+    select * from {{ ref('stg_amazon__order_items') }}
+
+),
+
+tiktok_orders as (
+
+    select * from {{ ref('stg_tiktok_shop__orders') }}
+
+),
+
+amazon_item_totals as (
+
+    select
+        store_id,
+        order_id,
+        max(currency) as currency,
+        sum(coalesce(tax_amount, 0)) as tax_amount,
+        sum(coalesce(discount_amount, 0)) as discount_amount,
+        sum(coalesce(shipping_amount, 0) - coalesce(shipping_discount_amount, 0))
+            as shipping_amount
+    from amazon_items
+    group by store_id, order_id
+
+),
+
+shopify as (
+
+    select
+        channel,
+        store_id,
+        order_id,
+        order_number,
+        coalesce(customer_id, 'guest:' || order_id) as customer_ref,
+        'merchant' as fulfilled_by,
+        currency,
+        discount_amount,
+        tax_amount,
+        shipping_amount,
+        total_amount,
+        refunded_amount,
+        ship_to_country_code,
+        ordered_at,
+        updated_at,
+        cancelled_at,
+        loaded_at_epoch
+    from shopify_orders
+
+),
+
+amazon as (
+
+    select
+        amazon_orders.channel,
+        amazon_orders.store_id,
+        amazon_orders.order_id,
+        amazon_orders.order_id as order_number,
+        amazon_orders.buyer_email as customer_ref,
+        case
+            when amazon_orders.fulfillment_channel = 'AFN' then 'marketplace' else 'merchant'
+        end as fulfilled_by,
+        coalesce(amazon_orders.currency, amazon_item_totals.currency) as currency,
+        amazon_item_totals.discount_amount,
+        amazon_item_totals.tax_amount,
+        amazon_item_totals.shipping_amount,
+        amazon_orders.total_amount,
+        cast(null as decimal(18, 2)) as refunded_amount,
+        amazon_orders.ship_to_country_code,
+        amazon_orders.ordered_at,
+        amazon_orders.updated_at,
+        cast(null as timestamp) as cancelled_at,
+        amazon_orders.loaded_at_epoch
+    from amazon_orders
+    left join amazon_item_totals
+        on
+            amazon_orders.store_id = amazon_item_totals.store_id
+            and amazon_orders.order_id = amazon_item_totals.order_id
+
+),
+
+tiktok_shop as (
+
+    select
+        channel,
+        store_id,
+        order_id,
+        order_id as order_number,
+        buyer_user_id as customer_ref,
+        case
+            when fulfillment_type = 'FULFILLMENT_BY_TIKTOK' then 'marketplace' else 'merchant'
+        end as fulfilled_by,
+        currency,
+        discount_amount,
+        tax_amount,
+        shipping_amount,
+        total_amount,
+        cast(null as decimal(18, 2)) as refunded_amount,
+        ship_to_country_code,
+        ordered_at,
+        updated_at,
+        cancelled_at,
+        loaded_at_epoch
+    from tiktok_orders
+
+)
+
+select * from shopify
+union all
+select * from amazon
+union all
+select * from tiktok_shop

@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ source('tiktok_shop', 'inventory') }}
+
+),
+
+renamed as (
+
+    select
+        channel,
+        store_id,
+        product_id,
+        sku_id,
+        seller_sku,
+        warehouse_id,
+        cast(quantity as integer) as available_quantity,
+        cast(_dlt_load_id as double) as loaded_at_epoch
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,85 @@
+-- No mart holds a raw email, phone number or street address. Every text column of every mart
+-- is checked against every contact value the raw tables hold, and for anything shaped like
+-- an email address. A mart added later is caught too: it must be listed below, or the test
+-- fails naming it.
+-- depends_on: {{ ref('dim_products') }}
+-- depends_on: {{ ref('dim_channel_listings') }}
+-- depends_on: {{ ref('dim_customers') }}
+-- depends_on: {{ ref('fct_orders') }}
+-- depends_on: {{ ref('fct_order_lines') }}
+-- depends_on: {{ ref('fct_inventory_positions') }}
+-- depends_on: {{ ref('inventory_push_targets') }}
+-- depends_on: {{ ref('fct_daily_channel_sales') }}
+
+{%- set checked = [
+    'dim_products', 'dim_channel_listings', 'dim_customers', 'fct_orders', 'fct_order_lines',
+    'fct_inventory_positions', 'inventory_push_targets', 'fct_daily_channel_sales',
+] -%}
+{%- set contact_columns = {
+    ('shopify', 'orders'): [
+        'email', 'shipping_address__address1', 'shipping_address__address2',
+        'shipping_address__phone',
+    ],
+    ('shopify', 'customers'): [
+        'email', 'phone', 'default_address__address1', 'default_address__address2',
+        'default_address__phone',
+    ],
+    ('amazon', 'orders'): ['buyer_info__buyer_email'],
+    ('tiktok_shop', 'orders'): [
+        'buyer_email', 'recipient_address__phone_number', 'recipient_address__address_detail',
+        'recipient_address__address_line1', 'recipient_address__full_address',
+    ],
+} %}
+
+with
+
+contact_values as (
+
+    select cast(null as varchar) as contact_value
+    where false
+    {%- for (channel, table), columns in contact_columns.items() %}
+        {%- set relation = source(channel, table) %}
+        {%- set present = relation_columns(relation) %}
+        {%- for column in columns if column in present %}
+            union
+            select cast({{ column }} as varchar) from {{ relation }}
+            where {{ column }} is not null
+        {%- endfor %}
+    {%- endfor %}
+
+),
+
+findings as (
+
+    select
+        cast(null as varchar) as mart,
+        cast(null as varchar) as column_name,
+        cast(null as varchar) as offending_value
+    where false
+    {%- if execute %}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and 'marts' in node.fqn
+            and node.name not in checked %}
+    union all
+    select
+        '{{ node.name }}', '<not checked>', 'add this mart to assert_marts_hold_no_raw_pii'
+        {%- endfor %}
+        {%- for mart in checked %}
+            {%- for column in adapter.get_columns_in_relation(ref(mart))
+                if column.is_string() %}
+                union all
+                select
+                    '{{ mart }}',
+                    '{{ column.name }}',
+                    cast({{ column.name }} as varchar)
+                from {{ ref(mart) }}
+                where
+                    {{ column.name }} in (select contact_values.contact_value from contact_values)
+                    or regexp_matches({{ column.name }}, '^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
+            {%- endfor %}
+        {%- endfor %}
+    {%- endif %}
+
+)
+
+select * from findings

@@ -1,0 +1,27 @@
+-- An order's gross and units are the sum of its lines, in every channel.
+
+with
+
+lines as (
+
+    select
+        order_key,
+        sum(gross_amount) as gross,
+        sum(quantity) as units
+    from {{ ref('fct_order_lines') }}
+    group by order_key
+
+)
+
+select
+    orders.order_key,
+    orders.gross_amount,
+    lines.gross as lines_gross,
+    orders.unit_count,
+    lines.units as lines_units
+from {{ ref('fct_orders') }} as orders
+left join lines
+    on orders.order_key = lines.order_key
+where
+    orders.gross_amount <> coalesce(lines.gross, 0)
+    or orders.unit_count <> coalesce(lines.units, 0)
