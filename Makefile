@@ -10,8 +10,10 @@ SCALE ?= small
 SEED ?= 42
 BASE_PORT ?= 8700
 PYTEST_ARGS ?=
+# The warehouse every target reads and writes (a DuckDB file unless configured otherwise).
+export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
 
-.PHONY: help install demo sandbox ingest ui test lint format bench clean
+.PHONY: help install demo sandbox ingest transform docs ui test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +33,13 @@ sandbox: demo ## Alias of demo while the pipeline is being built
 ingest: install ## Ingest every channel of the running sandbox (start `make demo` first)
 	$(RUN) tributary ingest --config .tributary/sandbox.json
 
+transform: install ## Build the dbt marts on the warehouse (models, seeds, tests); FULL_REFRESH=1 rebuilds
+	$(RUN) tributary transform $(if $(FULL_REFRESH),--full-refresh)
+
+docs: install ## Generate the dbt docs site (dbt_project/target/index.html) from the built warehouse
+	cd dbt_project && $(RUN) dbt docs generate --profiles-dir . --project-dir .
+	@echo "open dbt_project/target/index.html, or: cd dbt_project && uv run dbt docs serve --profiles-dir ."
+
 ui: install ## Serve the Dagster UI on http://127.0.0.1:3000 (runs kept in .tributary/dagster)
 	mkdir -p .tributary/dagster
 	DAGSTER_HOME=$(CURDIR)/.tributary/dagster $(RUN) dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
@@ -38,11 +47,12 @@ ui: install ## Serve the Dagster UI on http://127.0.0.1:3000 (runs kept in .trib
 test: install lint ## Lint, then run the whole test suite
 	$(RUN) pytest $(PYTEST_ARGS)
 
-lint: install ## ruff (lint, format), mypy; sqlfluff once dbt models exist
+lint: install ## ruff (lint, format), mypy, sqlfluff (dbt templater, on a scratch warehouse)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
-	@if ls dbt_project/models/**/*.sql >/dev/null 2>&1; then $(RUN) sqlfluff lint dbt_project/models; fi
+	mkdir -p .tributary
+	TRIBUTARY_WAREHOUSE=$(CURDIR)/.tributary/lint.duckdb $(RUN) sqlfluff lint dbt_project/models dbt_project/tests
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(RUN) ruff format .
@@ -51,6 +61,7 @@ format: install ## Apply ruff's formatting and safe fixes
 bench: install ## Print the benchmark figures (never pass/fail)
 	$(RUN) python -m benchmarks.sandbox_serving
 	$(RUN) python -m benchmarks.ingest_throughput
+	$(RUN) python -m benchmarks.dbt_build
 
 clean: ## Remove local state (virtualenv, manifests, caches)
 	rm -rf .venv .tributary .pytest_cache .ruff_cache

@@ -54,7 +54,8 @@ findings as (
     select
         cast(null as varchar) as mart,
         cast(null as varchar) as column_name,
-        cast(null as varchar) as offending_value
+        contact_values.contact_value as offending_value
+    from contact_values
     where false
     {%- if execute %}
         {%- for node in graph.nodes.values()

@@ -7,6 +7,7 @@ import click
 from orchestration.cli.contracts import contracts
 from orchestration.cli.ingest import ingest
 from orchestration.cli.sandbox import sandbox
+from orchestration.cli.transform import transform
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +18,4 @@ def main() -> None:
 main.add_command(sandbox)
 main.add_command(ingest)
 main.add_command(contracts)
+main.add_command(transform)

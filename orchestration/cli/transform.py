@@ -1,0 +1,39 @@
+"""`tributary transform`: build the dbt project (models, seeds, tests) on the warehouse."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from orchestration.transform import run_dbt
+
+
+@click.command()
+@click.option("--full-refresh", is_flag=True, help="Rebuild incremental marts from scratch.")
+@click.option(
+    "--select", "selection", default=None, help="dbt node selection, e.g. 'marts' or '+fct_orders'."
+)
+@click.option(
+    "--vars",
+    "variables",
+    default=None,
+    help='dbt vars as JSON, e.g. \'{"reporting_currency": "EUR"}\'.',
+)
+def transform(full_refresh: bool, selection: str | None, variables: str | None) -> None:
+    """Run `dbt build`; exits non-zero naming every failed model or test."""
+    arguments = ["build"]
+    if full_refresh:
+        arguments.append("--full-refresh")
+    if selection:
+        arguments += ["--select", selection]
+    parsed = json.loads(variables) if variables else None
+    run = run_dbt(arguments, variables=parsed)
+    counts = ", ".join(f"{status} {count}" for status, count in sorted(run.counts().items()))
+    click.echo(f"dbt build: {counts or 'nothing ran'} in {run.elapsed_s:.1f} s")
+    for warning in run.warnings:
+        click.echo(f"WARN {warning.name}: {warning.message}")
+    if not run.ok:
+        click.echo(f"FAILED\n{run.explain()}", err=True)
+        sys.exit(1)

@@ -1,0 +1,90 @@
+"""What must fail, fails loudly: unknown statuses, raw PII in a mart; and what must not,
+does not: a column added or dropped upstream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from orchestration.cli import main
+from tests.marts.conftest import BuiltWorld, copy_of, dbt, execute, query
+
+
+def test_a_status_no_seed_knows_fails_the_build_naming_the_order(
+    built_world: BuiltWorld, tmp_path: Path
+) -> None:
+    warehouse = copy_of(built_world, tmp_path)
+    (order_id,) = query(warehouse, "select min(amazon_order_id) from raw_amazon.orders")[0]
+    execute(
+        warehouse,
+        f"update raw_amazon.orders set order_status = 'Teleported' "
+        f"where amazon_order_id = '{order_id}'",
+    )
+    run = dbt(warehouse, "build")
+    assert not run.ok
+    failed = {result.name for result in run.failures}
+    assert "not_null_fct_orders_status" in " ".join(failed)
+    unmapped = query(
+        warehouse,
+        "select order_id, unmapped_statuses from intermediate.int_orders_statuses_mapped"
+        " where unmapped_statuses is not null",
+    )
+    assert unmapped == [(order_id, "order_status=Teleported")]
+
+
+def test_raw_contact_data_in_a_mart_fails_the_pii_test(
+    built_world: BuiltWorld, tmp_path: Path
+) -> None:
+    warehouse = copy_of(built_world, tmp_path)
+    execute(
+        warehouse,
+        "update marts.dim_customers set email_sha256 = "
+        "(select min(email) from raw_shopify.customers)"
+        " where customer_id = (select min(customer_id) from marts.dim_customers)",
+    )
+    run = dbt(warehouse, "test", "--select", "assert_marts_hold_no_raw_pii")
+    assert not run.ok
+    assert [(r.name.split(".")[-1], r.failures) for r in run.failures] == [
+        ("assert_marts_hold_no_raw_pii", 1)
+    ]
+
+
+def test_staging_survives_a_column_added_or_dropped_upstream(
+    built_world: BuiltWorld, tmp_path: Path
+) -> None:
+    warehouse = copy_of(built_world, tmp_path)
+    execute(
+        warehouse,
+        "alter table raw_shopify.orders drop column cancel_reason",
+        "alter table raw_shopify.orders drop column shipping_address__zip",
+        "alter table raw_amazon.orders add column loyalty_tier varchar default 'gold'",
+    )
+    run = dbt(warehouse, "build", "--full-refresh")
+    assert run.ok, run.explain()
+    assert query(
+        warehouse,
+        "select count(*), count(cancel_reason), count(ship_to_postcode)"
+        " from staging.stg_shopify__orders",
+    ) == [(900, 0, 0)]
+    truth_orders = sum(row["orders"] for row in built_world.control.truth()["orders"])
+    assert query(warehouse, "select count(*) from marts.fct_orders") == [(truth_orders,)]
+
+
+def test_the_transform_command_names_what_failed(
+    built_world: BuiltWorld, tmp_path: Path, monkeypatch
+) -> None:
+    warehouse = copy_of(built_world, tmp_path)
+    execute(warehouse, "update raw_tiktok_shop.orders set status = 'LOST'")
+    monkeypatch.setenv("TRIBUTARY_WAREHOUSE", str(warehouse))
+    result = CliRunner().invoke(main, ["transform", "--select", "+fct_orders"])
+    assert result.exit_code == 1
+    assert "not_null_fct_orders_status" in result.output
+
+
+def test_docs_generate(built_world: BuiltWorld, tmp_path: Path) -> None:
+    warehouse = copy_of(built_world, tmp_path)
+    run = dbt(warehouse, "docs", "generate")
+    assert run.ok, run.explain()
+    assert (run.target_path / "catalog.json").exists()
+    assert (run.target_path / "index.html").exists()
