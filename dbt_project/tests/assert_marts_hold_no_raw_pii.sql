@@ -37,14 +37,14 @@ contact_values as (
 
     select cast(null as varchar) as contact_value
     where false
-    {%- for (channel, table), columns in contact_columns.items() %}
-        {%- set relation = source(channel, table) %}
-        {%- set present = relation_columns(relation) %}
-        {%- for column in columns if column in present %}
-            union
-            select cast({{ column }} as varchar) from {{ relation }}
-            where {{ column }} is not null
-        {%- endfor %}
+    {%- for (channel, table), columns in contact_columns.items() if channel_enabled(channel) %}
+    {%- set relation = source(channel, table) %}
+    {%- set present = relation_columns(relation) %}
+    {%- for column in columns if column in present %}
+    union
+    select cast({{ column }} as varchar) from {{ relation }}
+    where {{ column }} is not null
+    {%- endfor %}
     {%- endfor %}
 
 ),
@@ -58,27 +58,28 @@ findings as (
     from contact_values
     where false
     {%- if execute %}
-        {%- for node in graph.nodes.values()
-            if node.resource_type == 'model' and 'marts' in node.fqn
-            and node.name not in checked %}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and 'marts' in node.fqn
+        and node.name not in checked %}
     union all
     select
-        '{{ node.name }}', '<not checked>', 'add this mart to assert_marts_hold_no_raw_pii'
-        {%- endfor %}
-        {%- for mart in checked %}
-            {%- for column in adapter.get_columns_in_relation(ref(mart))
-                if column.is_string() %}
-                union all
-                select
-                    '{{ mart }}',
-                    '{{ column.name }}',
-                    cast({{ column.name }} as varchar)
-                from {{ ref(mart) }}
-                where
-                    {{ column.name }} in (select contact_values.contact_value from contact_values)
-                    or regexp_matches({{ column.name }}, '^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
-            {%- endfor %}
-        {%- endfor %}
+        '{{ node.name }}',
+        '<not checked>',
+        'add this mart to assert_marts_hold_no_raw_pii'
+    {%- endfor %}
+    {%- for mart in checked %}
+    {%- for column in adapter.get_columns_in_relation(ref(mart)) if column.is_string() %}
+    union all
+    select
+        '{{ mart }}',
+        '{{ column.name }}',
+        cast({{ column.name }} as varchar)
+    from {{ ref(mart) }}
+    where
+        {{ column.name }} in (select contact_values.contact_value from contact_values)
+        or regexp_matches({{ column.name }}, '^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
+    {%- endfor %}
+    {%- endfor %}
     {%- endif %}
 
 )

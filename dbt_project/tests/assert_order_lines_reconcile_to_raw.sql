@@ -2,7 +2,8 @@
 
 with
 
-raw_counts as (
+{% if channel_enabled('shopify') %}
+shopify as (
 
     select
         'shopify' as channel,
@@ -11,7 +12,11 @@ raw_counts as (
     from {{ source('shopify', 'order_line_items') }}
     group by store_id
 
-    union all
+),
+
+{% endif %}
+{% if channel_enabled('amazon') %}
+amazon as (
 
     select
         'amazon' as channel,
@@ -20,7 +25,11 @@ raw_counts as (
     from {{ source('amazon', 'order_items') }}
     group by store_id
 
-    union all
+),
+
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
+tiktok_shop as (
 
     select
         'tiktok_shop' as channel,
@@ -31,6 +40,11 @@ raw_counts as (
         on line_items._dlt_parent_id = orders._dlt_id
     group by orders.store_id
 
+),
+
+{% endif %}
+raw_counts as (
+    {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 ),
 
 mart_counts as (

@@ -4,7 +4,8 @@
 
 with
 
-raw_lines as (
+{% if channel_enabled('shopify') %}
+shopify as (
 
     select
         'shopify' as channel,
@@ -18,7 +19,11 @@ raw_lines as (
     left join {{ source('shopify', 'order_line_items') }} as line_items
         on orders.id = line_items.order_id and orders.store_id = line_items.store_id
 
-    union all
+),
+
+{% endif %}
+{% if channel_enabled('amazon') %}
+amazon as (
 
     select
         'amazon' as channel,
@@ -33,7 +38,11 @@ raw_lines as (
             orders.amazon_order_id = items.amazon_order_id
             and orders.store_id = items.store_id
 
-    union all
+),
+
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
+tiktok_shop as (
 
     select
         'tiktok_shop' as channel,
@@ -46,6 +55,11 @@ raw_lines as (
     left join {{ source('tiktok_shop', 'orders__line_items') }} as line_items
         on orders._dlt_id = line_items._dlt_parent_id
 
+),
+
+{% endif %}
+raw_lines as (
+    {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 ),
 
 raw_totals as (

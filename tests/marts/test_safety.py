@@ -88,3 +88,18 @@ def test_docs_generate(built_world: BuiltWorld, tmp_path: Path) -> None:
     assert run.ok, run.explain()
     assert (run.target_path / "catalog.json").exists()
     assert (run.target_path / "index.html").exists()
+
+
+def test_a_brand_without_one_channel_builds_without_its_raw_tables(
+    built_world: BuiltWorld, tmp_path: Path, monkeypatch
+) -> None:
+    warehouse = copy_of(built_world, tmp_path)
+    execute(warehouse, "drop schema raw_tiktok_shop cascade")
+    monkeypatch.setenv("TRIBUTARY_CHANNELS", "shopify,amazon")
+    run = dbt(warehouse, "build", "--full-refresh")
+    assert run.ok, run.explain()
+    assert not [
+        r for r in run.results if "tiktok" in r.unique_id and r.unique_id.startswith("model")
+    ]
+    channels = query(warehouse, "select distinct channel from marts.fct_orders order by 1")
+    assert channels == [("amazon",), ("shopify",)]

@@ -5,6 +5,7 @@
 
 with
 
+{% if channel_enabled('shopify') %}
 shopify_customers as (
 
     select * from {{ ref('stg_shopify__customers') }}
@@ -17,18 +18,23 @@ shopify_orders as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon_orders as (
 
     select * from {{ ref('stg_amazon__orders') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_orders as (
 
     select * from {{ ref('stg_tiktok_shop__orders') }}
 
 ),
 
+{% endif %}
 calling_codes as (
 
     select * from {{ ref('country_calling_codes') }}
@@ -41,6 +47,7 @@ masks as (
 
 ),
 
+{% if channel_enabled('shopify') %}
 shopify as (
 
     select
@@ -68,7 +75,9 @@ shopify as (
 
 ),
 
+{% endif %}
 -- Amazon and TikTok know a buyer only through orders: the newest order speaks for them.
+{% if channel_enabled('amazon') %}
 amazon as (
 
     select
@@ -93,6 +102,8 @@ amazon as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_shop as (
 
     select
@@ -117,14 +128,9 @@ tiktok_shop as (
 
 ),
 
+{% endif %}
 unioned as (
-
-    select * from shopify
-    union all
-    select * from amazon
-    union all
-    select * from tiktok_shop
-
+    {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 ),
 
 masked as (

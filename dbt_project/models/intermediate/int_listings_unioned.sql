@@ -4,6 +4,7 @@
 
 with
 
+{% if channel_enabled('shopify') %}
 shopify_variants as (
 
     select * from {{ ref('stg_shopify__variants') }}
@@ -16,12 +17,16 @@ shopify_levels as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon_listings as (
 
     select * from {{ ref('stg_amazon__listings') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_skus as (
 
     select * from {{ ref('stg_tiktok_shop__skus') }}
@@ -34,6 +39,8 @@ tiktok_inventory as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('shopify') %}
 shopify as (
 
     select
@@ -57,6 +64,8 @@ shopify as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon_ranked as (
 
     select
@@ -93,6 +102,8 @@ amazon as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_shop as (
 
     select
@@ -114,10 +125,11 @@ tiktok_shop as (
             tiktok_inventory.store_id = tiktok_skus.store_id
             and tiktok_inventory.sku_id = tiktok_skus.sku_id
 
+),
+
+{% endif %}
+unioned as (
+    {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 )
 
-select * from shopify
-union all
-select * from amazon
-union all
-select * from tiktok_shop
+select * from unioned

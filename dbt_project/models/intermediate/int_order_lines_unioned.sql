@@ -4,24 +4,31 @@
 
 with
 
+{% if channel_enabled('shopify') %}
 shopify_lines as (
 
     select * from {{ ref('stg_shopify__order_lines') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon_items as (
 
     select * from {{ ref('stg_amazon__order_items') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_lines as (
 
     select * from {{ ref('stg_tiktok_shop__order_lines') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('shopify') %}
 shopify as (
 
     select
@@ -40,6 +47,8 @@ shopify as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon as (
 
     select
@@ -58,6 +67,8 @@ amazon as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_shop as (
 
     select
@@ -74,10 +85,11 @@ tiktok_shop as (
         loaded_at_epoch
     from tiktok_lines
 
+),
+
+{% endif %}
+unioned as (
+    {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 )
 
-select * from shopify
-union all
-select * from amazon
-union all
-select * from tiktok_shop
+select * from unioned

@@ -2,24 +2,31 @@
 
 with
 
+{% if channel_enabled('shopify') %}
 shopify_orders as (
 
     select * from {{ ref('stg_shopify__orders') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon_orders as (
 
     select * from {{ ref('stg_amazon__orders') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_orders as (
 
     select * from {{ ref('stg_tiktok_shop__orders') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('shopify') %}
 shopify as (
 
     select
@@ -48,6 +55,8 @@ shopify as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon as (
 
     select
@@ -60,6 +69,8 @@ amazon as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_shop as (
 
     select
@@ -70,10 +81,11 @@ tiktok_shop as (
         order_status as source_status
     from tiktok_orders
 
+),
+
+{% endif %}
+unioned as (
+    {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 )
 
-select * from shopify
-union all
-select * from amazon
-union all
-select * from tiktok_shop
+select * from unioned

@@ -4,12 +4,15 @@
 
 with
 
+{% if channel_enabled('shopify') %}
 shopify_orders as (
 
     select * from {{ ref('stg_shopify__orders') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon_orders as (
 
     select * from {{ ref('stg_amazon__orders') }}
@@ -22,12 +25,16 @@ amazon_items as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_orders as (
 
     select * from {{ ref('stg_tiktok_shop__orders') }}
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon_item_totals as (
 
     select
@@ -43,6 +50,8 @@ amazon_item_totals as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('shopify') %}
 shopify as (
 
     select
@@ -67,6 +76,8 @@ shopify as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('amazon') %}
 amazon as (
 
     select
@@ -97,6 +108,8 @@ amazon as (
 
 ),
 
+{% endif %}
+{% if channel_enabled('tiktok_shop') %}
 tiktok_shop as (
 
     select
@@ -121,10 +134,11 @@ tiktok_shop as (
         loaded_at_epoch
     from tiktok_orders
 
+),
+
+{% endif %}
+unioned as (
+    {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 )
 
-select * from shopify
-union all
-select * from amazon
-union all
-select * from tiktok_shop
+select * from unioned
