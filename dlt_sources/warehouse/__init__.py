@@ -3,7 +3,7 @@ stamped with the moment it describes), shipments and receipts (incremental)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -58,42 +58,38 @@ def warehouse_source(
         for page in client.pages("/v1/items"):
             yield stamp(once.fresh(page.records), CHANNEL, store_id)
 
-    @dlt.resource(name="kits", write_disposition="replace", primary_key=("sku",))
-    def kits() -> Iterator[Any]:
-        """Bundle definitions; a kit with a broken component list is quarantined, not guessed."""
-        sorter, once = Sorter(CHANNEL, store_id), Once(lambda r: r.get("sku"))
-        for page in client.pages("/v1/kits"):
+    def snapshot(
+        path: str, table: str, rules: list[Check], key: Callable[[dict[str, Any]], Any]
+    ) -> Iterator[Any]:
+        """A whole table read again each run: checked rows replace the table, the rest go
+        to quarantine; each row carries the `as_of` its page states, where it states one."""
+        sorter, once = Sorter(CHANNEL, store_id), Once(key)
+        for page in client.pages(path):
             good, bad = sorter.split(
                 once.fresh(page.records),
-                KIT,
-                resource="kits",
-                endpoint="GET /v1/kits",
+                rules,
+                resource=table,
+                endpoint=f"GET {path}",
                 id_field="sku",
             )
+            if page.as_of is not None:
+                for row in good:
+                    row["as_of"] = page.as_of
             if good:
-                yield to_table("kits", stamp(good, CHANNEL, store_id), write_disposition="replace")
+                yield to_table(table, stamp(good, CHANNEL, store_id), write_disposition="replace")
             if bad:
                 yield sorter.rows(bad)
 
+    @dlt.resource(name="kits", write_disposition="replace", primary_key=("sku",))
+    def kits() -> Iterator[Any]:
+        """Bundle definitions; a kit with a broken component list is quarantined, not guessed."""
+        yield from snapshot("/v1/kits", "kits", KIT, lambda r: r.get("sku"))
+
     @dlt.resource(name="inventory", write_disposition="replace")
     def inventory() -> Iterator[Any]:
-        sorter, once = Sorter(CHANNEL, store_id), Once(lambda r: (r.get("sku"), r.get("location")))
-        for page in client.pages("/v1/inventory"):
-            good, bad = sorter.split(
-                once.fresh(page.records),
-                INVENTORY,
-                resource="inventory",
-                endpoint="GET /v1/inventory",
-                id_field="sku",
-            )
-            for row in good:
-                row["as_of"] = page.as_of
-            if good:
-                yield to_table(
-                    "inventory", stamp(good, CHANNEL, store_id), write_disposition="replace"
-                )
-            if bad:
-                yield sorter.rows(bad)
+        yield from snapshot(
+            "/v1/inventory", "inventory", INVENTORY, lambda r: (r.get("sku"), r.get("location"))
+        )
 
     def changes(path: str, table: str, cursor: str, rules: list[Check]) -> Iterator[Any]:
         window = UpdateWindow(dlt.current.resource_state(), lookback, EPOCH)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -141,62 +142,57 @@ async def locations(request: web.Request) -> web.Response:
     )
 
 
-async def items(request: web.Request) -> web.Response:
-    world = request.app[CONTEXT].world
+def sku_page(
+    request: web.Request, skus: np.ndarray, render: Callable[[int], dict[str, Any]]
+) -> web.Response:
+    """One page of catalog rows over ascending SKU indexes; the cursor is the last index."""
     try:
         limit, cursor, _ = page_params(request)
     except ValueError as failure:
         return error(400, "invalid_request", str(failure))
-    catalog = world.catalog
-    physical = np.flatnonzero(~catalog.sku_is_bundle)
-    start = int(np.searchsorted(physical, cursor[0], side="right")) if cursor else 0
-    chosen = physical[start : start + limit].tolist()
-    data = [
-        {
-            "sku": catalog.sku_code[s],
-            "barcode": catalog.sku_barcode[s],
-            "description": " ".join(
-                (catalog.product_title[int(catalog.sku_product[s])], catalog.sku_option1[s])
-            ),
-            "weight_grams": int(catalog.sku_grams[s]),
-        }
-        for s in chosen
-    ]
-    more = start + limit < len(physical)
+    start = int(np.searchsorted(skus, cursor[0], side="right")) if cursor else 0
+    chosen = skus[start : start + limit].tolist()
+    data = [render(sku) for sku in chosen]
+    more = start + limit < len(skus)
     request[METRICS].records_served += len(data)
     return reply(
         {"data": data, "next_cursor": encode_cursor([chosen[-1]]) if more and chosen else None}
     )
+
+
+async def items(request: web.Request) -> web.Response:
+    catalog = request.app[CONTEXT].world.catalog
+
+    def render(sku: int) -> dict[str, Any]:
+        return {
+            "sku": catalog.sku_code[sku],
+            "barcode": catalog.sku_barcode[sku],
+            "description": " ".join(
+                (catalog.product_title[int(catalog.sku_product[sku])], catalog.sku_option1[sku])
+            ),
+            "weight_grams": int(catalog.sku_grams[sku]),
+        }
+
+    return sku_page(request, np.flatnonzero(~catalog.sku_is_bundle), render)
 
 
 async def kits(request: web.Request) -> web.Response:
     """Kit (bundle) definitions: the WMS picks a kit's components, so it knows them."""
     world = request.app[CONTEXT].world
-    try:
-        limit, cursor, _ = page_params(request)
-    except ValueError as failure:
-        return error(400, "invalid_request", str(failure))
     catalog = world.catalog
-    bundles = np.flatnonzero(catalog.sku_is_bundle)
-    start = int(np.searchsorted(bundles, cursor[0], side="right")) if cursor else 0
-    chosen = bundles[start : start + limit].tolist()
-    data = [
-        {
-            "sku": catalog.sku_code[s],
-            "barcode": catalog.sku_barcode[s],
-            "description": catalog.product_title[int(catalog.sku_product[s])],
+
+    def render(sku: int) -> dict[str, Any]:
+        return {
+            "sku": catalog.sku_code[sku],
+            "barcode": catalog.sku_barcode[sku],
+            "description": catalog.product_title[int(catalog.sku_product[sku])],
             "components": [
                 {"sku": catalog.sku_code[part], "quantity": units}
-                for part, units in world.components.of(s)
+                for part, units in world.components.of(sku)
             ],
         }
-        for s in chosen
-    ]
-    more = start + limit < len(bundles)
-    request[METRICS].records_served += len(data)
-    return reply(
-        {"data": data, "next_cursor": encode_cursor([chosen[-1]]) if more and chosen else None}
-    )
+
+    return sku_page(request, np.flatnonzero(catalog.sku_is_bundle), render)
 
 
 async def inventory(request: web.Request) -> web.Response:
