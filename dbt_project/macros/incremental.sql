@@ -1,11 +1,86 @@
-{#- Rows an incremental run must (re)build: loaded since the newest row already built, less a
-    lookback, so a load that committed out of order is still picked up. Rebuilding a row twice
-    is harmless (delete+insert on the unique key); skipping one is not. -#}
-{% macro loaded_since_last_build(column='loaded_at_epoch') -%}
-    {%- if is_incremental() -%}
-        where {{ column }} > (
-            select coalesce(max(loaded_at_epoch), 0) - {{ var('incremental_lookback_seconds') }}
-            from {{ this }}
-        )
+{#- Incremental marts rebuild only what was loaded since their last build, and their tests
+    check exactly those rows; a full refresh rebuilds and tests everything.
+
+    Each channel has its own increment: its dlt pipeline loads one package after another, so
+    its load stamps only grow, and the increment starts at the newest stamp already built for
+    that channel (less var incremental_lookback_seconds, 0 by default). A channel the mart has
+    not seen yet comes whole. The starts are fetched once and inlined as constants, which
+    lets the warehouse push the filter down to the raw scans. -#}
+
+{% macro increment_start() -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return(none) }}
     {%- endif -%}
+    {%- set newest = run_query(
+        'select channel, max(loaded_at_epoch) from ' ~ this ~ ' group by channel'
+    ) -%}
+    {%- set starts = {} -%}
+    {%- for row in newest.rows if row[1] is not none -%}
+        {%- do starts.update({row[0]: row[1] - var('incremental_lookback_seconds')}) -%}
+    {%- endfor -%}
+    {{ return(starts) }}
+{%- endmacro %}
+
+{#- The filter selecting an increment (from increment_start); nothing for a full build. -#}
+{% macro loaded_after(increment, column='loaded_at_epoch') -%}
+    {%- if increment is not none -%}
+        where
+        {%- for channel, start in increment.items() %}
+            (channel = '{{ channel }}' and {{ column }} > {{ start }}) or
+        {%- endfor %}
+            channel not in ('{{ increment.keys() | join("', '") }}')
+    {%- endif -%}
+{%- endmacro %}
+
+{#- on-run-start: the log of where each incremental build started (an append-only audit trail;
+    created once per invocation, before models build side by side). -#}
+{% macro create_increment_log() -%}
+    create schema if not exists audit;
+    create table if not exists audit.increment_starts (
+        model_name varchar, starts_after double, recorded_at timestamp
+    )
+{%- endmacro %}
+
+{#- Pre-hook of an incremental mart: log where this build's increment starts (the earliest
+    channel's start; -1: every row), so its tests can check the rows it wrote. Insert-only, so
+    parallel models never contend. -#}
+{% macro record_increment_start() -%}
+    {%- set increment = increment_start() -%}
+    {%- set start = increment.values() | min if increment else -1 -%}
+    insert into audit.increment_starts
+    values ('{{ this.identifier }}', {{ start }}, current_timestamp)
+{%- endmacro %}
+
+{#- The rows a test of `relation` should read: for an incremental mart, those its latest build
+    wrote (all of them after a full refresh); for anything else, every row. -#}
+{% macro rows_under_test(relation) -%}
+    {%- set incremental = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model'
+            and node.config.materialized == 'incremental'
+            and (node.alias or node.name) == relation.identifier
+            and node.schema == relation.schema -%}
+            {%- do incremental.append(node.name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if not incremental -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {{ return(
+        "(select * from " ~ relation ~ " where loaded_at_epoch > (select starts_after from "
+        ~ "audit.increment_starts where model_name = '" ~ relation.identifier ~ "' "
+        ~ "order by recorded_at desc limit 1)) as built"
+    ) }}
+{%- endmacro %}
+
+{#- dbt's hook for every generic test's relation: keep its `where` config, and narrow tests
+    of incremental marts to the rows the latest build wrote. -#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set tested = rows_under_test(relation) -%}
+    {%- if where -%}
+        {{ return("(select * from " ~ tested ~ " where " ~ where ~ ") as dbt_subquery") }}
+    {%- endif -%}
+    {{ return(tested) }}
 {%- endmacro %}

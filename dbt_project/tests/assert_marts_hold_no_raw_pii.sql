@@ -1,7 +1,7 @@
 -- No mart holds a raw email, phone number or street address. Every text column of every mart
--- is checked against every contact value the raw tables hold, and for anything shaped like
--- an email address. A mart added later is caught too: it must be listed below, or the test
--- fails naming it.
+-- (for an incremental mart, of the rows its latest build wrote) is checked against every
+-- contact value the raw tables hold, and for anything shaped like an email address. A mart
+-- added later is caught too: it must be listed below, or the test fails naming it.
 -- depends_on: {{ ref('dim_products') }}
 -- depends_on: {{ ref('dim_channel_listings') }}
 -- depends_on: {{ ref('dim_customers') }}
@@ -74,7 +74,7 @@ findings as (
         '{{ mart }}',
         '{{ column.name }}',
         cast({{ column.name }} as varchar)
-    from {{ ref(mart) }}
+    from {{ rows_under_test(ref(mart)) }}
     where
         {{ column.name }} in (select contact_values.contact_value from contact_values)
         or regexp_matches({{ column.name }}, '^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')

@@ -10,6 +10,9 @@ from click.testing import CliRunner
 from orchestration.cli import main
 from tests.marts.conftest import BuiltWorld, copy_of, dbt, execute, query
 
+# What a later ingest stamps on the rows it writes; the incremental marts pick them up by it.
+NEW_LOAD = "4102444800.0"
+
 
 def test_a_status_no_seed_knows_fails_the_build_naming_the_order(
     built_world: BuiltWorld, tmp_path: Path
@@ -18,8 +21,8 @@ def test_a_status_no_seed_knows_fails_the_build_naming_the_order(
     (order_id,) = query(warehouse, "select min(amazon_order_id) from raw_amazon.orders")[0]
     execute(
         warehouse,
-        f"update raw_amazon.orders set order_status = 'Teleported' "
-        f"where amazon_order_id = '{order_id}'",
+        f"update raw_amazon.orders set order_status = 'Teleported', _dlt_load_id = '{NEW_LOAD}'"
+        f" where amazon_order_id = '{order_id}'",
     )
     run = dbt(warehouse, "build")
     assert not run.ok
@@ -75,7 +78,9 @@ def test_the_transform_command_names_what_failed(
     built_world: BuiltWorld, tmp_path: Path, monkeypatch
 ) -> None:
     warehouse = copy_of(built_world, tmp_path)
-    execute(warehouse, "update raw_tiktok_shop.orders set status = 'LOST'")
+    execute(
+        warehouse, f"update raw_tiktok_shop.orders set status = 'LOST', _dlt_load_id = '{NEW_LOAD}'"
+    )
     monkeypatch.setenv("TRIBUTARY_WAREHOUSE", str(warehouse))
     result = CliRunner().invoke(main, ["transform", "--select", "+fct_orders"])
     assert result.exit_code == 1

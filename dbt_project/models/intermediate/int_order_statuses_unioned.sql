@@ -34,7 +34,8 @@ shopify as (
         store_id,
         order_id,
         'cancelled' as status_field,
-        case when cancelled_at is not null then 'true' else 'false' end as source_status
+        case when cancelled_at is not null then 'true' else 'false' end as source_status,
+        loaded_at_epoch
     from shopify_orders
     union all
     select
@@ -42,7 +43,8 @@ shopify as (
         store_id,
         order_id,
         'financial_status' as status_field,
-        financial_status as source_status
+        financial_status as source_status,
+        loaded_at_epoch
     from shopify_orders
     union all
     select
@@ -50,7 +52,8 @@ shopify as (
         store_id,
         order_id,
         'fulfillment_status' as status_field,
-        fulfillment_status as source_status
+        fulfillment_status as source_status,
+        loaded_at_epoch
     from shopify_orders
 
 ),
@@ -64,7 +67,8 @@ amazon as (
         store_id,
         order_id,
         'order_status' as status_field,
-        order_status as source_status
+        order_status as source_status,
+        loaded_at_epoch
     from amazon_orders
 
 ),
@@ -78,7 +82,8 @@ tiktok_shop as (
         store_id,
         order_id,
         'order_status' as status_field,
-        order_status as source_status
+        order_status as source_status,
+        loaded_at_epoch
     from tiktok_orders
 
 ),

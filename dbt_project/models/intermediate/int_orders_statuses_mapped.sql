@@ -1,4 +1,5 @@
-{#- One unified status per order: the mapped status of lowest precedence among its fields.
+{#- One unified status per order (with the order's load stamp, so an incremental mart can
+    ask for just the orders it rebuilds): the mapped status of lowest precedence among its fields.
     A value the seed does not know makes the status null and is named in
     unmapped_statuses, so fct_orders' not-null test fails on it instead of guessing. A field
     the seed lists as irrelevant (Shopify's "cancelled = false") simply maps to nothing. -#}
@@ -23,6 +24,7 @@ joined as (
         statuses.channel,
         statuses.store_id,
         statuses.order_id,
+        statuses.loaded_at_epoch,
         statuses.status_field,
         statuses.source_status,
         status_map.unified_status,
@@ -58,6 +60,7 @@ summarised as (
         joined.channel,
         joined.store_id,
         joined.order_id,
+        joined.loaded_at_epoch,
         string_agg(
             case when joined.status_field <> 'cancelled' then joined.source_status end, '/'
             order by joined.status_field
@@ -79,7 +82,7 @@ summarised as (
             joined.channel = best.channel
             and joined.store_id = best.store_id
             and joined.order_id = best.order_id
-    group by joined.channel, joined.store_id, joined.order_id
+    group by joined.channel, joined.store_id, joined.order_id, joined.loaded_at_epoch
 
 )
 
@@ -87,6 +90,7 @@ select
     channel,
     store_id,
     order_id,
+    loaded_at_epoch,
     source_status,
     unmapped_statuses,
     case when unmapped_statuses is null then best_status end as status

@@ -4,31 +4,36 @@
         unique_key='order_line_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        pre_hook="{{ record_increment_start() }}",
     )
 }}
 
 {#- Lines are reloaded with their order on every channel (Shopify lines come in the order's
-    node, Amazon items are re-read for every changed order, TikTok lines are nested), so the
-    lines' own load stamp is the incremental cursor. -#}
+    node, Amazon items are re-read for every changed order, TikTok lines are nested), so one
+    load stamp selects the increment in lines, orders and statuses alike. -#}
+
+{%- set increment = increment_start() %}
 
 with
 
 order_lines as (
 
     select * from {{ ref('int_order_lines_unioned') }}
-    {{ loaded_since_last_build() }}
+    {{ loaded_after(increment) }}
 
 ),
 
 orders as (
 
     select * from {{ ref('int_orders_converted') }}
+    {{ loaded_after(increment) }}
 
 ),
 
 statuses as (
 
     select * from {{ ref('int_orders_statuses_mapped') }}
+    {{ loaded_after(increment) }}
 
 ),
 

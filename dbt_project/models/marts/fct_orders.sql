@@ -4,27 +4,34 @@
         unique_key='order_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        pre_hook="{{ record_increment_start() }}",
     )
 }}
+
+{#- Lines and statuses are reloaded with their order, so one load-stamp filter selects the
+    increment in each input (and reaches down to the raw scans). -#}
+{%- set increment = increment_start() %}
 
 with
 
 orders as (
 
     select * from {{ ref('int_orders_converted') }}
-    {{ loaded_since_last_build() }}
+    {{ loaded_after(increment) }}
 
 ),
 
 order_lines as (
 
     select * from {{ ref('int_order_lines_unioned') }}
+    {{ loaded_after(increment) }}
 
 ),
 
 statuses as (
 
     select * from {{ ref('int_orders_statuses_mapped') }}
+    {{ loaded_after(increment) }}
 
 ),
 
