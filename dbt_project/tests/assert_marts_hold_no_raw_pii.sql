@@ -31,6 +31,10 @@
     ],
 } %}
 
+{# The marts' text values under test are collected first: usually far fewer than the raw
+   contact values, so they are the side the warehouse hashes, and the raw columns are only
+   scanned, never deduplicated. #}
+
 with
 
 contact_values as (
@@ -41,7 +45,7 @@ contact_values as (
     {%- set relation = source(channel, table) %}
     {%- set present = relation_columns(relation) %}
     {%- for column in columns if column in present %}
-    union
+    union all
     select cast({{ column }} as varchar) from {{ relation }}
     where {{ column }} is not null
     {%- endfor %}
@@ -49,13 +53,12 @@ contact_values as (
 
 ),
 
-findings as (
+mart_values as (
 
     select
         cast(null as varchar) as mart,
         cast(null as varchar) as column_name,
-        contact_values.contact_value as offending_value
-    from contact_values
+        cast(null as varchar) as text_value
     where false
     {%- if execute %}
     {%- for node in graph.nodes.values()
@@ -70,17 +73,32 @@ findings as (
     {%- for mart in checked %}
     {%- for column in adapter.get_columns_in_relation(ref(mart)) if column.is_string() %}
     union all
-    select
+    select distinct
         '{{ mart }}',
         '{{ column.name }}',
         cast({{ column.name }} as varchar)
     from {{ rows_under_test(ref(mart)) }}
-    where
-        {{ column.name }} in (select contact_values.contact_value from contact_values)
-        or regexp_matches({{ column.name }}, '^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
+    where {{ column.name }} is not null
     {%- endfor %}
     {%- endfor %}
     {%- endif %}
+
+),
+
+findings as (
+
+    select
+        mart_values.mart,
+        mart_values.column_name,
+        mart_values.text_value as offending_value
+    from mart_values
+    where
+        mart_values.column_name = '<not checked>'
+        or regexp_matches(mart_values.text_value, '^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
+        or exists (
+            select 1 from contact_values
+            where contact_values.contact_value = mart_values.text_value
+        )
 
 )
 
