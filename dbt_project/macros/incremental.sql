@@ -51,26 +51,43 @@
     values ('{{ this.identifier }}', {{ start }}, current_timestamp)
 {%- endmacro %}
 
-{#- The rows a test of `relation` should read: for an incremental mart, those its latest build
-    wrote (all of them after a full refresh); for anything else, every row. -#}
+{#- The rows a test of `relation` should read, so that a build tests what it built:
+    - an incremental mart: the rows its latest build wrote (every row after a full refresh);
+    - another relation stamped with loaded_at_epoch (staging): the rows loaded since the
+      previous build's increments began, a superset of what this build reads;
+    - anything else, and everything in a full refresh: every row. -#}
 {% macro rows_under_test(relation) -%}
-    {%- set incremental = [] -%}
-    {%- if execute -%}
-        {%- for node in graph.nodes.values()
-            if node.resource_type == 'model'
-            and node.config.materialized == 'incremental'
-            and (node.alias or node.name) == relation.identifier
-            and node.schema == relation.schema -%}
-            {%- do incremental.append(node.name) -%}
-        {%- endfor -%}
+    {%- if not execute -%}
+        {{ return(relation) }}
     {%- endif -%}
-    {%- if not incremental -%}
+    {%- set incremental_marts = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
+        {%- do incremental_marts.append(node.alias or node.name) -%}
+    {%- endfor -%}
+    {%- if relation.identifier in incremental_marts -%}
+        {{ return(
+            "(select * from " ~ relation ~ " where loaded_at_epoch > (select starts_after from "
+            ~ "audit.increment_starts where model_name = '" ~ relation.identifier ~ "' "
+            ~ "order by recorded_at desc limit 1)) as built"
+        ) }}
+    {%- endif -%}
+    {%- if flags.FULL_REFRESH -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set stamped = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation)
+        if column.name | lower == 'loaded_at_epoch' -%}
+        {%- do stamped.append(column.name) -%}
+    {%- endfor -%}
+    {%- if not stamped -%}
         {{ return(relation) }}
     {%- endif -%}
     {{ return(
-        "(select * from " ~ relation ~ " where loaded_at_epoch > (select starts_after from "
-        ~ "audit.increment_starts where model_name = '" ~ relation.identifier ~ "' "
-        ~ "order by recorded_at desc limit 1)) as built"
+        "(select * from " ~ relation ~ " where loaded_at_epoch > coalesce(("
+        ~ "select min(starts_after) from (select model_name, starts_after, row_number() over ("
+        ~ "partition by model_name order by recorded_at desc) as recency from "
+        ~ "audit.increment_starts) as latest where recency = 1), -1)) as loaded"
     ) }}
 {%- endmacro %}
 
