@@ -1,6 +1,11 @@
 """dbt figures: a full build of the medium world, and on the large world an incremental build
 after about 1% of orders are new or changed, against a full build of the same warehouse.
 
+The full build is `dbt build --full-refresh` (every seed, view, table, test and unit test).
+The incremental build is what a scheduled refresh runs, `dbt build --selector refresh`
+(tables, incremental marts and every data test; views and seeds change only with code), and
+for comparison the plain `dbt build` of everything on the same increment.
+
 Each world is served by `tributary sandbox serve` (no rate limits: the build, not the API, is
 measured), ingested once by the real pipelines, and cached under .tributary/bench/<scale>
 so later runs skip the ingest (`--fresh` redoes it). Builds run on a copy of the cache, so
@@ -97,10 +102,6 @@ def slowest(run: DbtRun, count: int = 4) -> str:
     return ", ".join(f"{result.name.split('.')[-1]} {result.seconds:.1f} s" for result in ranked)
 
 
-def models_seconds(run: DbtRun) -> float:
-    return sum(r.seconds for r in run.results if r.unique_id.startswith(("model.", "seed.")))
-
-
 def full_build(scale: str, fresh: bool) -> None:
     work = working_copy(cached_world(scale, fresh))
     try:
@@ -149,21 +150,25 @@ def incremental_build(scale: str, fresh: bool) -> None:
         control(manifest, "/clock", {"advance_seconds": AMAZON_MARGIN_S})
         print(f"  ingesting {CHANGE_HOURS} live hours of the {scale} world", flush=True)
         ingest(work, manifest)
-        incremental = build(work)
+        snapshot = work / "before-refresh.duckdb"
+        shutil.copy2(work / "warehouse.duckdb", snapshot)
+        incremental = build(work, "--selector", "refresh")
+        shutil.copy2(snapshot, work / "warehouse.duckdb")
+        everything = build(work)
         changed, total = changed_share(work)
     finally:
         sandbox.stop()
         shutil.rmtree(work, ignore_errors=True)
     print(
         f"{scale} world: after {changed:,} of {total:,} orders new or changed "
-        f"({changed / total:.2%}), incremental dbt build {incremental.elapsed_s:.1f} s vs full "
-        f"{full.elapsed_s:.1f} s = {incremental.elapsed_s / full.elapsed_s:.0%} (target <= 20%); "
-        f"models and seeds alone {models_seconds(incremental):.1f} s vs "
-        f"{models_seconds(full):.1f} s",
+        f"({changed / total:.2%}), incremental refresh {incremental.elapsed_s:.1f} s vs full "
+        f"build {full.elapsed_s:.1f} s = {incremental.elapsed_s / full.elapsed_s:.0%} "
+        f"(target <= 20%); plain `dbt build` of everything on the same increment "
+        f"{everything.elapsed_s:.1f} s = {everything.elapsed_s / full.elapsed_s:.0%}",
         flush=True,
     )
     print(f"  full build slowest: {slowest(full)}")
-    print(f"  incremental slowest: {slowest(incremental)}")
+    print(f"  incremental refresh slowest: {slowest(incremental)}")
 
 
 def main() -> None:

@@ -42,47 +42,29 @@ joined as (
 
 ),
 
-best as (
+summarised as (
 
+    -- One pass, grouped by the order and its load stamp, so a filter on either reaches the
+    -- raw scans. The winning status is the minimum of "<precedence>:<status>", zero-padded.
     select
         channel,
         store_id,
         order_id,
-        min(precedence) as best_precedence
-    from joined
-    group by channel, store_id, order_id
-
-),
-
-summarised as (
-
-    select
-        joined.channel,
-        joined.store_id,
-        joined.order_id,
-        joined.loaded_at_epoch,
+        loaded_at_epoch,
         string_agg(
-            case when joined.status_field <> 'cancelled' then joined.source_status end, '/'
-            order by joined.status_field
+            case when status_field <> 'cancelled' then source_status end, '/'
+            order by status_field
         ) as source_status,
         string_agg(
             case
-                when joined.is_unmapped
-                    then joined.status_field || '=' || coalesce(joined.source_status, '<null>')
+                when is_unmapped
+                    then status_field || '=' || coalesce(source_status, '<null>')
             end,
             ', '
         ) as unmapped_statuses,
-        -- Ties at the best precedence cannot disagree in a sane seed; max() keeps it total.
-        max(
-            case when joined.precedence = best.best_precedence then joined.unified_status end
-        ) as best_status
+        min(lpad(cast(precedence as varchar), 6, '0') || ':' || unified_status) as best_status
     from joined
-    inner join best
-        on
-            joined.channel = best.channel
-            and joined.store_id = best.store_id
-            and joined.order_id = best.order_id
-    group by joined.channel, joined.store_id, joined.order_id, joined.loaded_at_epoch
+    group by channel, store_id, order_id, loaded_at_epoch
 
 )
 
@@ -93,5 +75,5 @@ select
     loaded_at_epoch,
     source_status,
     unmapped_statuses,
-    case when unmapped_statuses is null then best_status end as status
+    case when unmapped_statuses is null then substr(best_status, 8) end as status
 from summarised
