@@ -16,18 +16,27 @@ from orchestration.transform import run_dbt
     "--select", "selection", default=None, help="dbt node selection, e.g. 'marts' or '+fct_orders'."
 )
 @click.option(
+    "--selector",
+    default=None,
+    help="A selector of dbt_project/selectors.yml, e.g. 'refresh' for a scheduled run.",
+)
+@click.option(
     "--vars",
     "variables",
     default=None,
     help='dbt vars as JSON, e.g. \'{"reporting_currency": "EUR"}\'.',
 )
-def transform(full_refresh: bool, selection: str | None, variables: str | None) -> None:
+def transform(
+    full_refresh: bool, selection: str | None, selector: str | None, variables: str | None
+) -> None:
     """Run `dbt build`; exits non-zero naming every failed model or test."""
     arguments = ["build"]
     if full_refresh:
         arguments.append("--full-refresh")
     if selection:
         arguments += ["--select", selection]
+    if selector:
+        arguments += ["--selector", selector]
     parsed = json.loads(variables) if variables else None
     run = run_dbt(arguments, variables=parsed)
     counts = ", ".join(f"{status} {count}" for status, count in sorted(run.counts().items()))

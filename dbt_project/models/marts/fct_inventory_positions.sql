@@ -74,14 +74,26 @@ open_component_units as (
 
 shipped_component_units as (
 
+    -- Only the shipments of orders that still commit stock: a few thousand orders, not the
+    -- whole shipment history.
     select
-        order_channel as channel,
-        order_store_id as store_id,
-        order_id,
-        sku as component_sku,
-        sum(quantity) as shipped_units
+        shipment_lines.order_channel as channel,
+        shipment_lines.order_store_id as store_id,
+        shipment_lines.order_id,
+        shipment_lines.sku as component_sku,
+        sum(shipment_lines.quantity) as shipped_units
     from shipment_lines
-    group by order_channel, order_store_id, order_id, sku
+    inner join open_component_units
+        on
+            shipment_lines.order_channel = open_component_units.channel
+            and shipment_lines.order_store_id = open_component_units.store_id
+            and shipment_lines.order_id = open_component_units.order_id
+            and shipment_lines.sku = open_component_units.component_sku
+    group by
+        shipment_lines.order_channel,
+        shipment_lines.order_store_id,
+        shipment_lines.order_id,
+        shipment_lines.sku
 
 ),
 
