@@ -1,7 +1,9 @@
-{#- One record per buyer handle per store, with contact data normalised for matching:
-    Shopify customers (and guest orders), Amazon buyers by their relay alias, TikTok buyers by
-    user id. A record is masked when its email matches a channel's alias pattern. Raw PII
-    stays in this schema; marts get hashes. -#}
+{#- Every statement a channel makes about a buyer, contact data normalised for matching: a
+    Shopify customer (or a guest order), and each Amazon and TikTok order about its buyer
+    (relay alias, user id). int_customers_resolved keeps the newest per buyer handle. Each
+    row carries its load stamp, so an incremental build reads only new statements. A record
+    is masked when its email matches a channel's alias pattern. Raw PII stays in this schema;
+    marts get hashes. -#}
 
 with
 
@@ -54,29 +56,35 @@ shopify as (
         channel,
         store_id,
         customer_id as customer_ref,
+        customer_id as source_id,
+        updated_at as stated_at,
         email,
         coalesce(phone, address_phone) as phone,
         nullif(trim(concat_ws(' ', first_name, last_name)), '') as full_name,
         postcode,
-        country_code
+        country_code,
+        loaded_at_epoch
     from shopify_customers
     union all
     select
         channel,
         store_id,
         'guest:' || order_id as customer_ref,
+        order_id as source_id,
+        updated_at as stated_at,
         email,
         ship_to_phone as phone,
         ship_to_name as full_name,
         ship_to_postcode as postcode,
-        ship_to_country_code as country_code
+        ship_to_country_code as country_code,
+        loaded_at_epoch
     from shopify_orders
     where customer_id is null
 
 ),
 
 {% endif %}
--- Amazon and TikTok know a buyer only through orders: the newest order speaks for them.
+-- Amazon and TikTok know a buyer only through orders: each order is a statement about them.
 {% if channel_enabled('amazon') %}
 amazon as (
 
@@ -84,21 +92,16 @@ amazon as (
         channel,
         store_id,
         buyer_email as customer_ref,
+        order_id as source_id,
+        updated_at as stated_at,
         buyer_email as email,
         cast(null as varchar) as phone,
         cast(null as varchar) as full_name,
         ship_to_postcode as postcode,
-        ship_to_country_code as country_code
-    from (
-        select
-            *,
-            row_number() over (
-                partition by store_id, buyer_email order by updated_at desc, order_id asc
-            ) as recency
-        from amazon_orders
-        where buyer_email is not null
-    ) as latest
-    where recency = 1
+        ship_to_country_code as country_code,
+        loaded_at_epoch
+    from amazon_orders
+    where buyer_email is not null
 
 ),
 
@@ -110,21 +113,16 @@ tiktok_shop as (
         channel,
         store_id,
         buyer_user_id as customer_ref,
+        order_id as source_id,
+        updated_at as stated_at,
         buyer_email as email,
         ship_to_phone as phone,
         ship_to_name as full_name,
         ship_to_postcode as postcode,
-        ship_to_country_code as country_code
-    from (
-        select
-            *,
-            row_number() over (
-                partition by store_id, buyer_user_id order by updated_at desc, order_id asc
-            ) as recency
-        from tiktok_orders
-        where buyer_user_id is not null
-    ) as latest
-    where recency = 1
+        ship_to_country_code as country_code,
+        loaded_at_epoch
+    from tiktok_orders
+    where buyer_user_id is not null
 
 ),
 
@@ -133,34 +131,39 @@ unioned as (
     {{ union_channels(['shopify', 'amazon', 'tiktok_shop']) }}
 ),
 
-masked as (
+final as (
 
-    select distinct
+    select
         unioned.channel,
         unioned.store_id,
-        unioned.customer_ref
+        unioned.customer_ref,
+        unioned.source_id,
+        unioned.stated_at,
+        exists(
+            select 1 from masks
+            where unioned.channel = masks.channel and unioned.email like masks.email_like
+        ) as is_masked,
+        unioned.email,
+        {{ e164('unioned.phone', 'calling_codes.calling_code') }} as phone_e164,
+        {{ name_postcode('unioned.full_name', 'unioned.postcode') }} as name_postcode,
+        upper(unioned.country_code) as country_code,
+        unioned.loaded_at_epoch
     from unioned
-    inner join masks
-        on
-            unioned.channel = masks.channel
-            and unioned.email like masks.email_like
+    left join calling_codes
+        on upper(unioned.country_code) = calling_codes.country_code
 
 )
 
 select
-    unioned.channel,
-    unioned.store_id,
-    unioned.customer_ref,
-    masked.customer_ref is not null as is_masked,
-    case when masked.customer_ref is null then unioned.email end as email,
-    {{ e164('unioned.phone', 'calling_codes.calling_code') }} as phone_e164,
-    {{ name_postcode('unioned.full_name', 'unioned.postcode') }} as name_postcode,
-    upper(unioned.country_code) as country_code
-from unioned
-left join masked
-    on
-        unioned.channel = masked.channel
-        and unioned.store_id = masked.store_id
-        and unioned.customer_ref = masked.customer_ref
-left join calling_codes
-    on upper(unioned.country_code) = calling_codes.country_code
+    channel,
+    store_id,
+    customer_ref,
+    source_id,
+    stated_at,
+    is_masked,
+    case when not is_masked then email end as email,
+    phone_e164,
+    name_postcode,
+    country_code,
+    loaded_at_epoch
+from final

@@ -1,21 +1,114 @@
-{#- Identity resolution. An unmasked record is keyed by its strongest identifier: normalised
-    email, else E.164 phone, else name plus postcode; records sharing that key are one
-    customer. A masked record (an alias the channel made up) is its own customer: it is
-    never merged through the alias, and not through name plus postcode either, which
-    strangers share. -#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='customer_record_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ record_increment_start() }}",
+    )
+}}
+
+{#- Identity resolution, one row per buyer handle (channel, store, customer_ref): the newest
+    statement about the buyer speaks for them. An unmasked record is keyed by its strongest
+    identifier: normalised email, else E.164 phone, else name plus postcode; records sharing
+    that key are one customer. A masked record (an alias the channel made up) is its own
+    customer: never merged through the alias, nor through name plus postcode, which
+    strangers share.
+
+    Incremental because every order restates its buyer: a build reads the statements loaded
+    since the last one, ranks them against the stored record of the same buyer, and
+    rewrites only those buyers. previous_customer_id names the customer a buyer moved away
+    from (their key changed), so fct_orders can re-key that buyer's older orders. -#}
+
+{%- set increment = increment_start() %}
 
 with
 
-records as (
+statements as (
 
     select * from {{ ref('int_customer_records_unioned') }}
+    {{ loaded_after(increment) }}
+
+),
+
+{% if increment is not none %}
+stored as (
+
+    select * from {{ this }}
+    where customer_record_key in (
+        select channel || ':' || store_id || ':' || customer_ref from statements
+    )
+
+),
+
+{% endif %}
+candidates as (
+
+    select
+        channel,
+        store_id,
+        customer_ref,
+        source_id,
+        stated_at,
+        is_masked,
+        email,
+        phone_e164,
+        name_postcode,
+        country_code,
+        loaded_at_epoch
+    from statements
+    {% if increment is not none %}
+    union all
+    select
+        channel,
+        store_id,
+        customer_ref,
+        source_id,
+        stated_at,
+        is_masked,
+        email,
+        phone_e164,
+        name_postcode,
+        country_code,
+        loaded_at_epoch
+    from stored
+    {% endif %}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by channel, store_id, customer_ref
+            order by stated_at desc nulls last, source_id asc, loaded_at_epoch desc
+        ) as recency
+    from candidates
+
+),
+
+newest as (
+
+    select * from ranked
+    where recency = 1
 
 ),
 
 keyed as (
 
     select
-        *,
+        channel,
+        store_id,
+        customer_ref,
+        source_id,
+        stated_at,
+        is_masked,
+        email,
+        phone_e164,
+        name_postcode,
+        country_code,
+        loaded_at_epoch,
         case
             when is_masked then 'masked'
             when email is not null then 'email'
@@ -23,26 +116,75 @@ keyed as (
             when name_postcode is not null then 'name_postcode'
             else 'channel_id'
         end as resolution_method
-    from records
+    from newest
+
+),
+
+resolved as (
+
+    select
+        channel || ':' || store_id || ':' || customer_ref as customer_record_key,
+        channel,
+        store_id,
+        customer_ref,
+        source_id,
+        stated_at,
+        is_masked,
+        resolution_method,
+        email,
+        phone_e164,
+        name_postcode,
+        country_code,
+        {{ hash_pii('email') }} as email_sha256,
+        {{ hash_pii('phone_e164') }} as phone_sha256,
+        {{ hash_pii(
+            "case resolution_method
+                when 'email' then 'email:' || email
+                when 'phone' then 'phone:' || phone_e164
+                when 'name_postcode' then 'name_postcode:' || name_postcode
+                else 'ref:' || channel || ':' || store_id || ':' || customer_ref
+            end"
+        ) }} as customer_id,
+        loaded_at_epoch
+    from keyed
+
+),
+
+final as (
+
+    select
+        resolved.*,
+        {% if increment is not none %}
+        case
+            when stored.customer_id <> resolved.customer_id then stored.customer_id
+        end
+        {% else %}
+        cast(null as varchar)
+        {% endif %} as previous_customer_id
+    from resolved
+    {% if increment is not none %}
+    left join stored
+        on resolved.customer_record_key = stored.customer_record_key
+    {% endif %}
 
 )
 
 select
+    customer_record_key,
     channel,
     store_id,
     customer_ref,
+    source_id,
+    stated_at,
     is_masked,
     resolution_method,
     email,
     phone_e164,
     name_postcode,
     country_code,
-    {{ hash_pii(
-        "case resolution_method
-            when 'email' then 'email:' || email
-            when 'phone' then 'phone:' || phone_e164
-            when 'name_postcode' then 'name_postcode:' || name_postcode
-            else 'ref:' || channel || ':' || store_id || ':' || customer_ref
-        end"
-    ) }} as customer_id
-from keyed
+    email_sha256,
+    phone_sha256,
+    customer_id,
+    previous_customer_id,
+    loaded_at_epoch
+from final

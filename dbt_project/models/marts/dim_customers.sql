@@ -4,13 +4,26 @@ with
 
 customers as (
 
-    select * from {{ ref('int_customers_resolved') }}
+    select
+        customer_id,
+        channel,
+        resolution_method,
+        is_masked,
+        email_sha256,
+        phone_sha256,
+        country_code
+    from {{ ref('int_customers_resolved') }}
 
 ),
 
 orders as (
 
-    select * from {{ ref('fct_orders') }}
+    select
+        customer_id,
+        status,
+        ordered_at,
+        gross_amount_reporting
+    from {{ ref('fct_orders') }}
 
 ),
 
@@ -35,8 +48,8 @@ identities as (
         customer_id,
         min(resolution_method) as resolution_method,
         bool_or(is_masked) as is_masked,
-        max({{ hash_pii('email') }}) as email_sha256,
-        max({{ hash_pii('phone_e164') }}) as phone_sha256,
+        max(email_sha256) as email_sha256,
+        max(phone_sha256) as phone_sha256,
         max(country_code) as country_code,
         count(distinct channel) as channel_count,
         count(*) as source_record_count

@@ -5,6 +5,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook="{{ record_increment_start() }}",
+        post_hook="{{ rekey_orders_of_moved_buyers() }}",
     )
 }}
 
@@ -37,7 +38,12 @@ statuses as (
 
 customers as (
 
-    select * from {{ ref('int_customers_resolved') }}
+    select
+        channel,
+        store_id,
+        customer_ref,
+        customer_id
+    from {{ ref('int_customers_resolved') }}
 
 ),
 

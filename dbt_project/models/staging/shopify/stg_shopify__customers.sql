@@ -24,7 +24,8 @@ renamed as (
         ) }},
         {{ optional_column(present, 'default_address__phone', 'varchar', 'address_phone') }},
         {{ utc('created_at') }} as created_at,
-        {{ utc('updated_at') }} as updated_at
+        {{ utc('updated_at') }} as updated_at,
+        cast(_dlt_load_id as double) as loaded_at_epoch
 
     from source
 
