@@ -11,7 +11,10 @@ measured), ingested once by the real pipelines, and cached under .tributary/benc
 so later runs skip the ingest (`--fresh` redoes it). Builds run on a copy of the cache, so
 the cache always matches a freshly started world. Prints figures; never passes or fails.
 
-    uv run python -m benchmarks.dbt_build [--scales medium large] [--fresh]
+    uv run python -m benchmarks.dbt_build [--scales medium large] [--fresh] [--keep DIR]
+
+--keep DIR leaves the large world's warehouse as it was just before the refresh in DIR, to
+profile the refresh against.
 """
 
 from __future__ import annotations
@@ -136,7 +139,7 @@ def changed_share(work: Path) -> tuple[int, int]:
     return int(changed), int(total)
 
 
-def incremental_build(scale: str, fresh: bool) -> None:
+def incremental_build(scale: str, fresh: bool, keep: Path | None = None) -> None:
     base = cached_world(scale, fresh)
     work = working_copy(base)
     sandbox = ServedSandbox(scale, "--no-rate-limits")
@@ -154,6 +157,9 @@ def incremental_build(scale: str, fresh: bool) -> None:
         shutil.copy2(work / "warehouse.duckdb", snapshot)
         incremental = build(work, "--selector", "refresh")
         shutil.copy2(snapshot, work / "warehouse.duckdb")
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(snapshot, keep / "warehouse.duckdb")
         everything = build(work)
         changed, total = changed_share(work)
     finally:
@@ -175,11 +181,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", nargs="+", default=["medium", "large"])
     parser.add_argument("--fresh", action="store_true", help="ingest the worlds again")
+    parser.add_argument("--keep", type=Path, help="keep the large pre-refresh warehouse here")
     arguments = parser.parse_args()
     if "medium" in arguments.scales:
         full_build("medium", arguments.fresh)
     if "large" in arguments.scales:
-        incremental_build("large", arguments.fresh)
+        incremental_build("large", arguments.fresh, arguments.keep)
 
 
 if __name__ == "__main__":

@@ -39,17 +39,54 @@
     create schema if not exists audit;
     create table if not exists audit.increment_starts (
         model_name varchar, starts_after double, recorded_at timestamp
+    );
+    create table if not exists audit.consumed_loads (
+        model_name varchar, channel varchar, loaded_at_epoch double, recorded_at timestamp
     )
 {%- endmacro %}
 
 {#- Pre-hook of an incremental mart: log where this build's increment starts (the earliest
     channel's start; -1: every row), so its tests can check the rows it wrote. Insert-only, so
     parallel models never contend. -#}
-{% macro record_increment_start() -%}
-    {%- set increment = increment_start() -%}
+{% macro record_increment_start(increment=none) -%}
+    {%- set increment = increment if increment is not none else increment_start() -%}
     {%- set start = increment.values() | min if increment else -1 -%}
     insert into audit.increment_starts
     values ('{{ this.identifier }}', {{ start }}, current_timestamp)
+{%- endmacro %}
+
+{#- For an incremental model that derives from other incremental models rather than from
+    the loads themselves (dim_customers): per channel, the newest load stamp of its inputs
+    it has consumed, as its post-hook record_consumed_loads logged it. The model reads what
+    its inputs hold past these stamps; a failed build logs nothing, so the next one catches
+    up. None in a full build, {} before the first log. -#}
+{% macro consumed_loads() -%}
+    {%- if not execute or model.resource_type == 'unit_test' or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set logged = run_query(
+        "select channel, max_by(loaded_at_epoch, recorded_at) from audit.consumed_loads"
+        ~ " where model_name = '" ~ this.identifier ~ "' group by channel"
+    ) -%}
+    {%- set stamps = {} -%}
+    {%- for row in logged.rows -%}
+        {%- do stamps.update({row[0]: row[1] - var('incremental_lookback_seconds')}) -%}
+    {%- endfor -%}
+    {{ return(stamps) }}
+{%- endmacro %}
+
+{#- Post-hook of such a model: log the newest stamp per channel its inputs held when it
+    built. -#}
+{% macro record_consumed_loads(inputs) -%}
+    insert into audit.consumed_loads
+    select '{{ this.identifier }}', channel, max(loaded_at_epoch), current_timestamp
+    from (
+        {%- for input in inputs %}
+        select channel, loaded_at_epoch from {{ input }}
+        {%- if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as inputs
+    group by channel
 {%- endmacro %}
 
 {#- The rows a test of `relation` should read, so that a build tests what it built:

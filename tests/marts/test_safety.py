@@ -8,10 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from orchestration.cli import main
-from tests.marts.conftest import BuiltWorld, copy_of, dbt, execute, query
-
-# What a later ingest stamps on the rows it writes; the incremental marts pick them up by it.
-NEW_LOAD = "4102444800.0"
+from tests.marts.conftest import NEW_LOAD, BuiltWorld, copy_of, dbt, execute, query
 
 
 def test_a_status_no_seed_knows_fails_the_build_naming_the_order(

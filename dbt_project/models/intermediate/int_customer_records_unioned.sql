@@ -1,8 +1,8 @@
 {#- Every statement a channel makes about a buyer, contact data normalised for matching: a
     Shopify customer (or a guest order), and each Amazon and TikTok order about its buyer
     (relay alias, user id). int_customers_resolved keeps the newest per buyer handle. Each
-    row carries its load stamp, so an incremental build reads only new statements. A record
-    is masked when its email matches a channel's alias pattern. Raw PII stays in this schema;
+    row carries its load stamp, so an incremental build reads only new statements (which is
+    why alias masking happens downstream, on those rows only). Raw PII stays in this schema;
     marts get hashes. -#}
 
 with
@@ -40,12 +40,6 @@ tiktok_orders as (
 calling_codes as (
 
     select * from {{ ref('country_calling_codes') }}
-
-),
-
-masks as (
-
-    select * from {{ ref('masked_email_patterns') }}
 
 ),
 
@@ -139,10 +133,6 @@ final as (
         unioned.customer_ref,
         unioned.source_id,
         unioned.stated_at,
-        exists(
-            select 1 from masks
-            where unioned.channel = masks.channel and unioned.email like masks.email_like
-        ) as is_masked,
         unioned.email,
         {{ e164('unioned.phone', 'calling_codes.calling_code') }} as phone_e164,
         {{ name_postcode('unioned.full_name', 'unioned.postcode') }} as name_postcode,
@@ -160,8 +150,7 @@ select
     customer_ref,
     source_id,
     stated_at,
-    is_masked,
-    case when not is_masked then email end as email,
+    email,
     phone_e164,
     name_postcode,
     country_code,

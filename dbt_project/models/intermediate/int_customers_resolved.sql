@@ -24,10 +24,47 @@
 
 with
 
-statements as (
+records as (
 
     select * from {{ ref('int_customer_records_unioned') }}
     {{ loaded_after(increment) }}
+
+),
+
+masks as (
+
+    select * from {{ ref('masked_email_patterns') }}
+
+),
+
+flagged as (
+
+    -- A statement is masked when its email matches one of the channel's alias patterns.
+    select
+        records.*,
+        exists(
+            select 1 from masks
+            where records.channel = masks.channel and records.email like masks.email_like
+        ) as is_masked
+    from records
+
+),
+
+statements as (
+
+    select
+        channel,
+        store_id,
+        customer_ref,
+        source_id,
+        stated_at,
+        is_masked,
+        case when not is_masked then email end as email,
+        phone_e164,
+        name_postcode,
+        country_code,
+        loaded_at_epoch
+    from flagged
 
 ),
 

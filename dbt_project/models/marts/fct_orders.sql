@@ -9,7 +9,10 @@
     )
 }}
 
-{#- Lines and statuses are reloaded with their order, so one load-stamp filter selects the
+-- depends_on: {{ ref('int_orders_unioned') }}
+{#- (read by the post-hook that re-keys the orders of buyers whose identity moved)
+
+    Lines and statuses are reloaded with their order, so one load-stamp filter selects the
     increment in each input (and reaches down to the raw scans). -#}
 {%- set increment = increment_start() %}
 

@@ -39,3 +39,28 @@
         and orders.order_key
         = source_orders.channel || ':' || source_orders.store_id || ':' || source_orders.order_id
 {%- endmacro %}
+
+{#- dim_customers post-hook: a customer whose only buyer record re-keyed away has no record
+    left and no order (fct_orders moved them), so its row goes. Only customers a re-keyed
+    buyer left since the last build are looked at. -#}
+{% macro delete_customers_left_without_records() -%}
+    {%- set since = consumed_loads() -%}
+    {%- if since is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set buyers = ref('int_customers_resolved') -%}
+    {%- set left_customers -%}
+        select previous_customer_id from {{ buyers }}
+        {{ loaded_after(since) }}
+    {%- endset -%}
+    {%- set moved = run_query(
+        'select count(previous_customer_id) from (' ~ left_customers ~ ') as moved'
+    ).columns[0].values()[0] -%}
+    {%- if moved == 0 -%}
+        {{ return('') }}
+    {%- endif -%}
+    delete from {{ this }}
+    where
+        customer_id in ({{ left_customers }})
+        and customer_id not in (select customer_id from {{ buyers }})
+{%- endmacro %}
