@@ -1,10 +1,10 @@
-{#- Incremental marts rebuild only what was loaded since their last build, and their tests
+{#- Incremental models rebuild only what was loaded since their last build, and their tests
     check exactly those rows; a full refresh rebuilds and tests everything.
 
     Each channel has its own increment: its dlt pipeline loads one package after another, so
     its load stamps only grow, and the increment starts at the newest stamp already built for
-    that channel (less var incremental_lookback_seconds, 0 by default). A channel the mart has
-    not seen yet comes whole. The starts are fetched once and inlined as constants, which
+    that channel (less var incremental_lookback_seconds, 0 by default). A channel the model
+    has not seen yet comes whole. The starts are fetched once and inlined as constants, which
     lets the warehouse push the filter down to the raw scans. -#}
 
 {% macro increment_start() -%}
@@ -22,37 +22,77 @@
     {{ return(starts) }}
 {%- endmacro %}
 
-{#- The filter selecting an increment (from increment_start); nothing for a full build. -#}
-{% macro loaded_after(increment, column='loaded_at_epoch') -%}
-    {%- if increment is not none -%}
-        where
-        {%- for channel, start in increment.items() %}
-            (channel = '{{ channel }}' and {{ column }} > {{ start }}) or
+{#- The condition selecting an increment (a dict channel -> start): per channel, `column`
+    past its start; channels without a start come whole. None selects everything. -#}
+{% macro increment_condition(increment, column='loaded_at_epoch', channel='channel') -%}
+    {%- if increment is none -%}
+        true
+    {%- else -%}
+        (
+        {%- for name, start in increment.items() %}
+            ({{ channel }} = '{{ name }}' and {{ column }} > {{ start }}) or
         {%- endfor %}
-            channel not in ('{{ increment.keys() | join("', '") }}')
+            {{ channel }} not in ('{{ increment.keys() | join("', '") }}')
+        )
     {%- endif -%}
 {%- endmacro %}
 
-{#- on-run-start: the log of where each incremental build started (an append-only audit trail;
-    created once per invocation, before models build side by side). -#}
+{#- The filter selecting an increment (from increment_start); nothing for a full build. -#}
+{% macro loaded_after(increment, column='loaded_at_epoch') -%}
+    {%- if increment is not none -%}
+        where {{ increment_condition(increment, column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- on-run-start: the audit trail of increments (append-only; created once per invocation,
+    before models build side by side). -#}
 {% macro create_increment_log() -%}
     create schema if not exists audit;
-    create table if not exists audit.increment_starts (
-        model_name varchar, starts_after double, recorded_at timestamp
+    create table if not exists audit.increments (
+        model_name varchar, channel varchar, starts_after double, recorded_at timestamp
     );
     create table if not exists audit.consumed_loads (
         model_name varchar, channel varchar, loaded_at_epoch double, recorded_at timestamp
     )
 {%- endmacro %}
 
-{#- Pre-hook of an incremental mart: log where this build's increment starts (the earliest
-    channel's start; -1: every row), so its tests can check the rows it wrote. Insert-only, so
-    parallel models never contend. -#}
-{% macro record_increment_start(increment=none) -%}
-    {%- set increment = increment if increment is not none else increment_start() -%}
-    {%- set start = increment.values() | min if increment else -1 -%}
-    insert into audit.increment_starts
-    values ('{{ this.identifier }}', {{ start }}, current_timestamp)
+{#- Pre-hook of an incremental model: log where this build's increment starts, one row per
+    channel (channel '*', start -1: everything), so tests can check what it read against
+    the raw loads. Insert-only, so parallel models never contend. -#}
+{% macro record_increment_start() -%}
+    {%- set increment = increment_start() -%}
+    insert into audit.increments values
+    {%- for channel, start in (increment or {'*': -1}).items() %}
+        ('{{ this.identifier }}', '{{ channel }}', {{ start }}, current_timestamp)
+        {%- if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The increment the latest build of `model_name` read, as logged; none (everything) after
+    a full build or when nothing is logged. -#}
+{% macro latest_increment(model_name) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set logged = run_query(
+        "select channel, starts_after from audit.increments where model_name = '"
+        ~ model_name ~ "' and recorded_at = (select max(recorded_at) from audit.increments"
+        ~ " where model_name = '" ~ model_name ~ "')"
+    ) -%}
+    {%- set increment = {} -%}
+    {%- for row in logged.rows -%}
+        {%- if row[0] == '*' -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- do increment.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {{ return(increment if increment else none) }}
+{%- endmacro %}
+
+{#- The condition selecting, from a relation stamped per channel (raw tables included),
+    what the latest build of `model_name` read. -#}
+{% macro loaded_in_latest_build(model_name, column='loaded_at_epoch', channel='channel') -%}
+    {{ increment_condition(latest_increment(model_name), column, channel) }}
 {%- endmacro %}
 
 {#- For an incremental model that derives from other incremental models rather than from
@@ -89,25 +129,32 @@
     group by channel
 {%- endmacro %}
 
+{#- Every incremental model stamps the rows it writes with the time of the build, which is
+    how its tests find them. -#}
+{% macro built_at() -%}
+    cast({{ dbt.current_timestamp() }} as timestamp)
+{%- endmacro %}
+
 {#- The rows a test of `relation` should read, so that a build tests what it built:
-    - an incremental mart: the rows its latest build wrote (every row after a full refresh);
-    - another relation stamped with loaded_at_epoch (staging): the rows loaded since the
-      previous build's increments began, a superset of what this build reads;
+    - an incremental model: the rows its latest build wrote (built_at; all after a full
+      refresh);
+    - another relation stamped with loaded_at_epoch (staging): per channel, the rows loaded
+      since the earliest start any incremental model's latest build logged, a superset of
+      what this build read;
     - anything else, and everything in a full refresh: every row. -#}
 {% macro rows_under_test(relation) -%}
     {%- if not execute -%}
         {{ return(relation) }}
     {%- endif -%}
-    {%- set incremental_marts = [] -%}
+    {%- set incremental_models = [] -%}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
-        {%- do incremental_marts.append(node.alias or node.name) -%}
+        {%- do incremental_models.append(node.alias or node.name) -%}
     {%- endfor -%}
-    {%- if relation.identifier in incremental_marts -%}
+    {%- if relation.identifier in incremental_models -%}
         {{ return(
-            "(select * from " ~ relation ~ " where loaded_at_epoch > (select starts_after from "
-            ~ "audit.increment_starts where model_name = '" ~ relation.identifier ~ "' "
-            ~ "order by recorded_at desc limit 1)) as built"
+            "(select * from " ~ relation ~ " where built_at = (select max(built_at) from "
+            ~ relation ~ ")) as built"
         ) }}
     {%- endif -%}
     {%- if flags.FULL_REFRESH -%}
@@ -122,15 +169,31 @@
         {{ return(relation) }}
     {%- endif -%}
     {{ return(
-        "(select * from " ~ relation ~ " where loaded_at_epoch > coalesce(("
-        ~ "select min(starts_after) from (select model_name, starts_after, row_number() over ("
-        ~ "partition by model_name order by recorded_at desc) as recency from "
-        ~ "audit.increment_starts) as latest where recency = 1), -1)) as loaded"
+        "(select * from " ~ relation ~ " where "
+        ~ increment_condition(earliest_latest_starts()) ~ ") as loaded"
     ) }}
 {%- endmacro %}
 
+{#- Per channel, the earliest start among the latest builds of every incremental model;
+    none (everything) if any of them last built in full or nothing is logged. -#}
+{% macro earliest_latest_starts() -%}
+    {%- set logged = run_query(
+        "select channel, min(starts_after) from audit.increments as logged"
+        ~ " where recorded_at = (select max(recorded_at) from audit.increments as newest"
+        ~ " where newest.model_name = logged.model_name) group by channel"
+    ) -%}
+    {%- set starts = {} -%}
+    {%- for row in logged.rows -%}
+        {%- if row[0] == '*' -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- do starts.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {{ return(starts if starts else none) }}
+{%- endmacro %}
+
 {#- dbt's hook for every generic test's relation: keep its `where` config, and narrow tests
-    of incremental marts to the rows the latest build wrote. -#}
+    of incremental models to the rows the latest build wrote. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- set tested = rows_under_test(relation) -%}

@@ -12,12 +12,9 @@
     {%- endif -%}
     {%- set moved_since_increment_start -%}
         moved.previous_customer_id is not null
-        and moved.loaded_at_epoch > (
-            select starts_after from audit.increment_starts
-            where model_name = '{{ this.identifier }}'
-            order by recorded_at desc
-            limit 1
-        )
+        and {{ loaded_in_latest_build(
+            this.identifier, 'moved.loaded_at_epoch', 'moved.channel'
+        ) }}
     {%- endset -%}
     {%- set moved = run_query(
         'select count(*) from ' ~ buyers ~ ' as moved where ' ~ moved_since_increment_start

@@ -1,6 +1,14 @@
--- An order's gross and units are the sum of its lines, in every channel.
+-- An order's gross and units are the sum of its lines, in every channel. Checks the orders
+-- the latest build wrote (all of them after a full refresh): lines are rebuilt with their
+-- order, so an order's lines are always as new as the order.
 
 with
+
+orders as (
+
+    select * from {{ rows_under_test(ref('fct_orders')) }}
+
+),
 
 lines as (
 
@@ -9,6 +17,7 @@ lines as (
         sum(gross_amount) as gross,
         sum(quantity) as units
     from {{ ref('fct_order_lines') }}
+    where order_key in (select order_key from orders)
     group by order_key
 
 )
@@ -19,7 +28,7 @@ select
     lines.gross as lines_gross,
     orders.unit_count,
     lines.units as lines_units
-from {{ ref('fct_orders') }} as orders
+from orders
 left join lines
     on orders.order_key = lines.order_key
 where

@@ -1,6 +1,13 @@
 -- Orders, units and gross per channel, store and currency in fct_orders equal what the raw
 -- tables hold, computed here straight from the sources with no model in between. Any row
 -- returned names the store and both sides of the difference.
+--
+-- A refresh checks what it read: on both sides, the orders loaded after the per-channel
+-- increment starts fct_orders logged (a mart row carries its raw row's load stamp, and a
+-- changed order is reloaded whole, lines included). After a full build it checks
+-- everything; assert_order_lines_reconcile_to_raw counts every line every time.
+
+{%- set loaded = "cast(orders._dlt_load_id as double)" %}
 
 with
 
@@ -18,6 +25,7 @@ shopify as (
     from {{ source('shopify', 'orders') }} as orders
     left join {{ source('shopify', 'order_line_items') }} as line_items
         on orders.id = line_items.order_id and orders.store_id = line_items.store_id
+    where {{ loaded_in_latest_build('fct_orders', loaded, 'orders.channel') }}
 
 ),
 
@@ -37,6 +45,7 @@ amazon as (
         on
             orders.amazon_order_id = items.amazon_order_id
             and orders.store_id = items.store_id
+    where {{ loaded_in_latest_build('fct_orders', loaded, 'orders.channel') }}
 
 ),
 
@@ -54,6 +63,7 @@ tiktok_shop as (
     from {{ source('tiktok_shop', 'orders') }} as orders
     left join {{ source('tiktok_shop', 'orders__line_items') }} as line_items
         on orders._dlt_id = line_items._dlt_parent_id
+    where {{ loaded_in_latest_build('fct_orders', loaded, 'orders.channel') }}
 
 ),
 
@@ -86,6 +96,7 @@ mart_totals as (
         sum(unit_count) as units,
         sum(gross_amount) as gross
     from {{ ref('fct_orders') }}
+    where {{ loaded_in_latest_build('fct_orders') }}
     group by channel, store_id, currency
 
 )

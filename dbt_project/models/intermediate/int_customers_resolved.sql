@@ -223,5 +223,6 @@ select
     phone_sha256,
     customer_id,
     previous_customer_id,
-    loaded_at_epoch
+    loaded_at_epoch,
+    {{ built_at() }} as built_at
 from final

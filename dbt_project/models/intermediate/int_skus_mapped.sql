@@ -1,7 +1,12 @@
+{{ config(materialized='table') }}
+
 {#- The SKU crosswalk, one row per (channel, store, seller SKU) seen on a listing or an order
     line. Rules in order: a reviewed override, the seller SKU itself, the barcode (GTIN-8/12/
     13/14 compared as GTIN-14, only where exactly one canonical SKU carries it); else
-    unmapped, kept and surfaced rather than dropped. -#}
+    unmapped, kept and surfaced rather than dropped.
+
+    A table: order lines, listings, their tests and the stock push all look SKUs up here,
+    and as a view it re-read every order line's seller SKU for each of them. -#}
 
 with
 

@@ -4,7 +4,6 @@
         unique_key='customer_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ record_increment_start(consumed_loads()) }}",
         post_hook=[
             "{{ delete_customers_left_without_records() }}",
             "{{ record_consumed_loads([ref('int_customers_resolved'), ref('fct_orders')]) }}",
@@ -122,7 +121,8 @@ final as (
         cast(coalesce(order_totals.gross_amount_reporting, 0) as decimal(18, 2))
             as gross_amount_reporting,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        greatest(identities.loaded_at_epoch, order_totals.loaded_at_epoch) as loaded_at_epoch
+        greatest(identities.loaded_at_epoch, order_totals.loaded_at_epoch) as loaded_at_epoch,
+        {{ built_at() }} as built_at
     from identities
     left join order_totals
         on identities.customer_id = order_totals.customer_id

@@ -78,7 +78,8 @@ final as (
         ) as net_amount_reporting,
         orders.ordered_at,
         orders.updated_at,
-        order_lines.loaded_at_epoch
+        order_lines.loaded_at_epoch,
+        {{ built_at() }} as built_at
     from order_lines
     left join orders
         on

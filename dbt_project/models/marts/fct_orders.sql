@@ -103,7 +103,8 @@ final as (
         orders.ordered_at,
         orders.updated_at,
         orders.cancelled_at,
-        orders.loaded_at_epoch
+        orders.loaded_at_epoch,
+        {{ built_at() }} as built_at
     from orders
     left join line_totals
         on
