@@ -56,6 +56,14 @@
     )
 {%- endmacro %}
 
+{#- Whether the audit trail exists yet: on-run-start creates it, but compiling without
+    running (sqlfluff, `dbt compile` on a new warehouse) must not fail on it. -#}
+{% macro increment_log_exists() -%}
+    {{ return(adapter.get_relation(
+        database=target.database, schema='audit', identifier='increments'
+    ) is not none) }}
+{%- endmacro %}
+
 {#- Pre-hook of an incremental model: log where this build's increment starts, one row per
     channel (channel '*', start -1: everything), so tests can check what it read against
     the raw loads. Insert-only, so parallel models never contend. -#}
@@ -63,7 +71,7 @@
     {%- set increment = increment_start() -%}
     insert into audit.increments values
     {%- for channel, start in (increment or {'*': -1}).items() %}
-        ('{{ this.identifier }}', '{{ channel }}', {{ start }}, current_timestamp)
+        ('{{ this.identifier }}', '{{ channel }}', {{ start }}, {{ utc_now() }})
         {%- if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
@@ -71,7 +79,7 @@
 {#- The increment the latest build of `model_name` read, as logged; none (everything) after
     a full build or when nothing is logged. -#}
 {% macro latest_increment(model_name) -%}
-    {%- if not execute -%}
+    {%- if not execute or not increment_log_exists() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set logged = run_query(
@@ -116,10 +124,10 @@
 {%- endmacro %}
 
 {#- Post-hook of such a model: log the newest stamp per channel its inputs held when it
-    built. -#}
+    built. Every incremental model logs its own too, which scopes the staging tests. -#}
 {% macro record_consumed_loads(inputs) -%}
     insert into audit.consumed_loads
-    select '{{ this.identifier }}', channel, max(loaded_at_epoch), current_timestamp
+    select '{{ this.identifier }}', channel, max(loaded_at_epoch), {{ utc_now() }}
     from (
         {%- for input in inputs %}
         select channel, loaded_at_epoch from {{ input }}
@@ -132,15 +140,19 @@
 {#- Every incremental model stamps the rows it writes with the time of the build, which is
     how its tests find them. -#}
 {% macro built_at() -%}
-    cast({{ dbt.current_timestamp() }} as timestamp)
+    {{ utc_now() }}
+{%- endmacro %}
+
+{#- Now, as a UTC timestamp without zone (how run_started_at and every audit row count). -#}
+{% macro utc_now() -%}
+    (current_timestamp at time zone 'UTC')
 {%- endmacro %}
 
 {#- The rows a test of `relation` should read, so that a build tests what it built:
     - an incremental model: the rows its latest build wrote (built_at; all after a full
       refresh);
     - another relation stamped with loaded_at_epoch (staging): per channel, the rows loaded
-      since the earliest start any incremental model's latest build logged, a superset of
-      what this build read;
+      past what every incremental model held when this invocation began: what it reads;
     - anything else, and everything in a full refresh: every row. -#}
 {% macro rows_under_test(relation) -%}
     {%- if not execute -%}
@@ -170,26 +182,34 @@
     {%- endif -%}
     {{ return(
         "(select * from " ~ relation ~ " where "
-        ~ increment_condition(earliest_latest_starts()) ~ ") as loaded"
+        ~ increment_condition(held_before_this_run()) ~ ") as loaded"
     ) }}
 {%- endmacro %}
 
-{#- Per channel, the earliest start among the latest builds of every incremental model;
-    none (everything) if any of them last built in full or nothing is logged. -#}
-{% macro earliest_latest_starts() -%}
+{#- Per channel, the newest load stamp every incremental model held when this invocation
+    began (the least among their latest record_consumed_loads logs written before it): the
+    rows past it are the ones this build reads. None (everything) when nothing is logged. -#}
+{% macro held_before_this_run() -%}
+    {%- if not consumed_log_exists() -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set logged = run_query(
-        "select channel, min(starts_after) from audit.increments as logged"
-        ~ " where recorded_at = (select max(recorded_at) from audit.increments as newest"
-        ~ " where newest.model_name = logged.model_name) group by channel"
+        "select channel, min(loaded_at_epoch) from (select model_name, channel,"
+        ~ " max_by(loaded_at_epoch, recorded_at) as loaded_at_epoch from audit.consumed_loads"
+        ~ " where recorded_at < cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')
+        ~ "' as timestamp) group by model_name, channel) as held group by channel"
     ) -%}
-    {%- set starts = {} -%}
+    {%- set held = {} -%}
     {%- for row in logged.rows -%}
-        {%- if row[0] == '*' -%}
-            {{ return(none) }}
-        {%- endif -%}
-        {%- do starts.update({row[0]: row[1]}) -%}
+        {%- do held.update({row[0]: row[1]}) -%}
     {%- endfor -%}
-    {{ return(starts if starts else none) }}
+    {{ return(held if held else none) }}
+{%- endmacro %}
+
+{% macro consumed_log_exists() -%}
+    {{ return(adapter.get_relation(
+        database=target.database, schema='audit', identifier='consumed_loads'
+    ) is not none) }}
 {%- endmacro %}
 
 {#- dbt's hook for every generic test's relation: keep its `where` config, and narrow tests

@@ -17,7 +17,7 @@ lines as (
         sum(gross_amount) as gross,
         sum(quantity) as units
     from {{ ref('fct_order_lines') }}
-    where order_key in (select order_key from orders)
+    where order_key in (select orders.order_key from orders)
     group by order_key
 
 )

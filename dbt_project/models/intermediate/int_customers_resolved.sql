@@ -5,6 +5,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook="{{ record_increment_start() }}",
+        post_hook="{{ record_consumed_loads([this]) }}",
     )
 }}
 

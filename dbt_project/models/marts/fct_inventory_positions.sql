@@ -72,10 +72,21 @@ open_component_units as (
 
 ),
 
+open_orders as (
+
+    select distinct
+        channel,
+        store_id,
+        order_id
+    from open_component_units
+
+),
+
 shipped_component_units as (
 
     -- Only the shipments of orders that still commit stock: a few thousand orders, not the
-    -- whole shipment history.
+    -- whole shipment history. Joined on the order alone, so the warehouse narrows the
+    -- shipments before it unnests their lines.
     select
         shipment_lines.order_channel as channel,
         shipment_lines.order_store_id as store_id,
@@ -83,12 +94,11 @@ shipped_component_units as (
         shipment_lines.sku as component_sku,
         sum(shipment_lines.quantity) as shipped_units
     from shipment_lines
-    inner join open_component_units
+    inner join open_orders
         on
-            shipment_lines.order_channel = open_component_units.channel
-            and shipment_lines.order_store_id = open_component_units.store_id
-            and shipment_lines.order_id = open_component_units.order_id
-            and shipment_lines.sku = open_component_units.component_sku
+            shipment_lines.order_channel = open_orders.channel
+            and shipment_lines.order_store_id = open_orders.store_id
+            and shipment_lines.order_id = open_orders.order_id
     group by
         shipment_lines.order_channel,
         shipment_lines.order_store_id,

@@ -5,7 +5,10 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook="{{ record_increment_start() }}",
-        post_hook="{{ rekey_orders_of_moved_buyers() }}",
+        post_hook=[
+            "{{ rekey_orders_of_moved_buyers() }}",
+            "{{ record_consumed_loads([this]) }}",
+        ],
     )
 }}
 

@@ -25,7 +25,7 @@ availability as (
 unnested as (
 
     select
-        listings.channel,
+        'amazon' as channel,
         listings.store_id,
         listings.marketplace_id,
         listings.sku as seller_sku,
@@ -35,7 +35,7 @@ unnested as (
         ) as barcode,
         availability.fulfillment_channel_code,
         cast(availability.quantity as integer) as available_quantity,
-        cast(listings._dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp('listings._dlt_load_id') }} as loaded_at_epoch
 
     from listings
     left join summaries

@@ -11,7 +11,7 @@ source as (
 renamed as (
 
     select
-        channel,
+        'amazon' as channel,
         store_id,
         amazon_order_id as order_id,
         order_item_id as order_line_id,
@@ -32,7 +32,7 @@ renamed as (
         {{ optional_column(
             present, 'shipping_discount__amount', 'decimal(18, 2)', 'shipping_discount_amount'
         ) }},
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

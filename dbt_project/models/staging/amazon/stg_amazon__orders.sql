@@ -11,7 +11,7 @@ source as (
 renamed as (
 
     select
-        channel,
+        'amazon' as channel,
         store_id,
         amazon_order_id as order_id,
         order_status,
@@ -27,7 +27,7 @@ renamed as (
         {{ money('order_total__amount') }} as total_amount,
         {{ utc('purchase_date') }} as ordered_at,
         {{ utc('last_update_date') }} as updated_at,
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

@@ -11,7 +11,7 @@ source as (
 renamed as (
 
     select
-        channel,
+        'shopify' as channel,
         store_id,
         cast(id as varchar) as customer_id,
         {{ email('email') }} as email,
@@ -25,7 +25,7 @@ renamed as (
         {{ optional_column(present, 'default_address__phone', 'varchar', 'address_phone') }},
         {{ utc('created_at') }} as created_at,
         {{ utc('updated_at') }} as updated_at,
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

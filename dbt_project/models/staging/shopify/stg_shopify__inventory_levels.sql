@@ -9,13 +9,13 @@ source as (
 renamed as (
 
     select
-        channel,
+        'shopify' as channel,
         store_id,
         cast(inventory_item_id as varchar) as inventory_item_id,
         cast(location_id as varchar) as location_id,
         cast(available as integer) as available_quantity,
         {{ utc('updated_at') }} as updated_at,
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        channel,
+        'shopify' as channel,
         store_id,
         regexp_extract(order_id, '[0-9]+$') as order_id,
         regexp_extract(id, '[0-9]+$') as order_line_id,
@@ -22,7 +22,7 @@ renamed as (
         original_unit_price_set__shop_money__currency_code as currency,
         {{ money('original_unit_price_set__shop_money__amount') }} as unit_price,
         {{ money('total_discount_set__shop_money__amount') }} as discount_amount,
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

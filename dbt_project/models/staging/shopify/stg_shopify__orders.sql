@@ -11,7 +11,7 @@ source as (
 renamed as (
 
     select
-        channel,
+        'shopify' as channel,
         store_id,
         cast(legacy_resource_id as varchar) as order_id,
         name as order_number,
@@ -37,7 +37,7 @@ renamed as (
         {{ utc('created_at') }} as ordered_at,
         {{ utc('updated_at') }} as updated_at,
         {{ utc('cancelled_at') }} as cancelled_at,
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

@@ -11,7 +11,7 @@ source as (
 renamed as (
 
     select
-        channel,
+        'shopify' as channel,
         store_id,
         cast(id as varchar) as variant_id,
         cast(product_id as varchar) as product_id,

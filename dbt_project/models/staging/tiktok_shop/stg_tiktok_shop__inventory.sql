@@ -9,14 +9,14 @@ source as (
 renamed as (
 
     select
-        channel,
+        'tiktok_shop' as channel,
         store_id,
         product_id,
         sku_id,
         seller_sku,
         warehouse_id,
         cast(quantity as integer) as available_quantity,
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

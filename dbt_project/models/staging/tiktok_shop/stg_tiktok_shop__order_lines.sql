@@ -18,7 +18,7 @@ line_items as (
 unnested as (
 
     select
-        orders.channel,
+        'tiktok_shop' as channel,
         orders.store_id,
         orders.id as order_id,
         line_items.id as order_line_id,
@@ -31,7 +31,7 @@ unnested as (
         {{ money('line_items.sale_price') }} as sale_price,
         line_items.display_status as line_status,
         line_items.package_status,
-        cast(orders._dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp('orders._dlt_load_id') }} as loaded_at_epoch
 
     from line_items
     inner join orders

@@ -11,7 +11,7 @@ source as (
 renamed as (
 
     select
-        channel,
+        'tiktok_shop' as channel,
         store_id,
         id as order_id,
         status as order_status,
@@ -38,7 +38,7 @@ renamed as (
         {{ epoch_utc('create_time') }} as ordered_at,
         {{ epoch_utc('update_time') }} as updated_at,
         {{ epoch_utc('cancel_time') }} as cancelled_at,
-        cast(_dlt_load_id as double) as loaded_at_epoch
+        {{ load_stamp() }} as loaded_at_epoch
 
     from source
 

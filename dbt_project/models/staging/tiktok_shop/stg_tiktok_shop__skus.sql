@@ -15,7 +15,7 @@ skus as (
 unnested as (
 
     select
-        products.channel,
+        'tiktok_shop' as channel,
         products.store_id,
         products.id as product_id,
         skus.id as sku_id,
