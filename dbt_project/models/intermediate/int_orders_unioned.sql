@@ -34,23 +34,6 @@ tiktok_orders as (
 ),
 
 {% endif %}
-{% if channel_enabled('amazon') %}
-amazon_item_totals as (
-
-    select
-        store_id,
-        order_id,
-        max(currency) as currency,
-        sum(coalesce(tax_amount, 0)) as tax_amount,
-        sum(coalesce(discount_amount, 0)) as discount_amount,
-        sum(coalesce(shipping_amount, 0) - coalesce(shipping_discount_amount, 0))
-            as shipping_amount
-    from amazon_items
-    group by store_id, order_id
-
-),
-
-{% endif %}
 {% if channel_enabled('shopify') %}
 shopify as (
 
@@ -80,6 +63,8 @@ shopify as (
 {% if channel_enabled('amazon') %}
 amazon as (
 
+    -- Amounts summed from the items after joining them to their orders (rather than for
+    -- every order, then joined), so an incremental build sums only the orders it reads.
     select
         amazon_orders.channel,
         amazon_orders.store_id,
@@ -89,10 +74,17 @@ amazon as (
         case
             when amazon_orders.fulfillment_channel = 'AFN' then 'marketplace' else 'merchant'
         end as fulfilled_by,
-        coalesce(amazon_orders.currency, amazon_item_totals.currency) as currency,
-        amazon_item_totals.discount_amount,
-        amazon_item_totals.tax_amount,
-        amazon_item_totals.shipping_amount,
+        coalesce(amazon_orders.currency, max(amazon_items.currency)) as currency,
+        sum(
+            coalesce(amazon_items.discount_amount, 0)
+        ) filter (where amazon_items.order_id is not null) as discount_amount,
+        sum(
+            coalesce(amazon_items.tax_amount, 0)
+        ) filter (where amazon_items.order_id is not null) as tax_amount,
+        sum(
+            coalesce(amazon_items.shipping_amount, 0)
+            - coalesce(amazon_items.shipping_discount_amount, 0)
+        ) filter (where amazon_items.order_id is not null) as shipping_amount,
         amazon_orders.total_amount,
         cast(null as decimal(18, 2)) as refunded_amount,
         amazon_orders.ship_to_country_code,
@@ -101,10 +93,22 @@ amazon as (
         cast(null as timestamp) as cancelled_at,
         amazon_orders.loaded_at_epoch
     from amazon_orders
-    left join amazon_item_totals
+    left join amazon_items
         on
-            amazon_orders.store_id = amazon_item_totals.store_id
-            and amazon_orders.order_id = amazon_item_totals.order_id
+            amazon_orders.store_id = amazon_items.store_id
+            and amazon_orders.order_id = amazon_items.order_id
+    group by
+        amazon_orders.channel,
+        amazon_orders.store_id,
+        amazon_orders.order_id,
+        amazon_orders.buyer_email,
+        amazon_orders.fulfillment_channel,
+        amazon_orders.currency,
+        amazon_orders.total_amount,
+        amazon_orders.ship_to_country_code,
+        amazon_orders.ordered_at,
+        amazon_orders.updated_at,
+        amazon_orders.loaded_at_epoch
 
 ),
 
