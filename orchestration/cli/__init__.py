@@ -6,6 +6,7 @@ import click
 
 from orchestration.cli.contracts import contracts
 from orchestration.cli.ingest import ingest
+from orchestration.cli.push import push
 from orchestration.cli.sandbox import sandbox
 from orchestration.cli.transform import transform
 
@@ -19,3 +20,4 @@ main.add_command(sandbox)
 main.add_command(ingest)
 main.add_command(contracts)
 main.add_command(transform)
+main.add_command(push)

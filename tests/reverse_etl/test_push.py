@@ -1,0 +1,121 @@
+"""ingest -> dbt -> push on the small world, against the sandbox's real write endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from click.testing import CliRunner
+
+from orchestration.cli import main
+from tests.marts.conftest import query
+from tests.reverse_etl.conftest import StockedWorld
+
+WRITE_ROUTES = ("inventorySetQuantities", "patchListingsItem", "inventory/update")
+
+
+def write_requests(world: StockedWorld) -> int:
+    """Requests that reached a stock-write endpoint, whatever they changed."""
+    return sum(
+        int(metrics["requests"])
+        for channel in world.control.metrics().values()
+        for route, metrics in channel["endpoints"].items()
+        if any(name in route for name in WRITE_ROUTES)
+    )
+
+
+def targets(world: StockedWorld) -> list[tuple[Any, ...]]:
+    return query(
+        world.warehouse,
+        "select listing_key, is_pushable, target_quantity, fulfilled_by"
+        " from marts.inventory_push_targets",
+    )
+
+
+def test_a_push_sets_every_pushable_listing_to_its_target_and_no_other(
+    stocked_world: Callable[..., StockedWorld],
+) -> None:
+    world = stocked_world()
+    before = world.displayed()
+    planned = targets(world)
+    report = world.push()
+    assert report.status == "written", (report.blocked, report.counts())
+    assert set(report.calls) == {"shopify", "amazon", "tiktok_shop"}
+    after = world.displayed()
+    marketplace = 0
+    for listing_key, pushable, target, fulfilled_by in planned:
+        if pushable:
+            assert after[listing_key]["displayed_quantity"] == target, listing_key
+        else:
+            assert after[listing_key] == before[listing_key], listing_key
+        marketplace += fulfilled_by == "marketplace"
+    assert marketplace > 0, "the world has FBA listings, and they were left alone"
+    ledger = query(
+        world.warehouse,
+        "select status, count(*) from reverse_etl.push_ledger"
+        f" where run_id = '{report.run_id}' group by all",
+    )
+    assert ledger == [("written", len(report.plan.changes))]
+
+    # The same push again, before the next ingest: the ledger knows what stuck.
+    sent = write_requests(world)
+    again = world.push()
+    assert again.status == "nothing_to_do"
+    assert not again.plan.changes
+    # And after the next ingest and build, the channels report the targets themselves.
+    world.refresh()
+    third = world.push()
+    assert third.status == "nothing_to_do"
+    assert not third.plan.changes
+    assert write_requests(world) == sent
+
+
+def test_a_dry_run_prints_and_stores_the_plan_and_writes_nothing(
+    stocked_world: Callable[..., StockedWorld], monkeypatch: Any
+) -> None:
+    world = stocked_world()
+    monkeypatch.setenv("TRIBUTARY_WAREHOUSE", str(world.warehouse))
+    results = world.ingest.directory / "dbt" / "run_results.json"
+    shown = CliRunner().invoke(
+        main,
+        ["push", "--dry-run", "--config", str(world.ingest.config), "--checks-from", str(results)],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "dry_run" in shown.output
+    for channel in ("shopify", "amazon", "tiktok_shop"):
+        assert f"{channel}: " in shown.output
+    assert write_requests(world) == 0
+    (runs,) = query(
+        world.warehouse, "select count(*) from reverse_etl.push_runs where status = 'dry_run'"
+    )[0]
+    assert runs == 1
+    planned = query(
+        world.warehouse, "select count(*) from reverse_etl.push_ledger where status = 'planned'"
+    )[0][0]
+    assert planned > 0
+
+
+def test_a_bad_stock_read_blocks_every_write(
+    stocked_world: Callable[..., StockedWorld], monkeypatch: Any
+) -> None:
+    world = stocked_world()
+    world.control.faults("warehouse", zero_stock=True)
+    world.refresh("warehouse")
+    zeros = query(
+        world.warehouse,
+        "select count(*) filter (where target_quantity = 0), count(*)"
+        " from marts.inventory_push_targets where is_pushable",
+    )[0]
+    assert zeros[0] == zeros[1], "the bad read zeroes every target"
+
+    monkeypatch.setenv("TRIBUTARY_WAREHOUSE", str(world.warehouse))
+    results = world.ingest.directory / "dbt" / "run_results.json"
+    blocked = CliRunner().invoke(
+        main, ["push", "--config", str(world.ingest.config), "--checks-from", str(results)]
+    )
+    assert blocked.exit_code == 1, blocked.output
+    assert "BLOCKED zero_drops" in blocked.output
+    assert write_requests(world) == 0
+    reason = query(world.warehouse, "select status, blocked_reason from reverse_etl.push_runs")
+    assert [status for status, _ in reason] == ["blocked"]
+    assert "would drop to zero" in reason[0][1]
