@@ -20,6 +20,7 @@ import dlt
 import duckdb
 import httpx
 
+from channels.retry import RetryPolicy
 from dlt_sources.common.config import CHANNELS_FILE_ENV, channel_settings
 from dlt_sources.common.pipeline import warehouse_path
 from orchestration.transform import DBT_PROJECT_DIR
@@ -39,9 +40,10 @@ def run_push(
     warehouse: Path | None = None,
     dbt_results: Path | None = None,
     guard: GuardConfig | None = None,
+    policy: RetryPolicy | None = None,
 ) -> PushReport:
     def make_writer(channel: str, run_id: str) -> Writer:
-        return build_writer(channel, channel_settings(channel, config_file), run_id)
+        return build_writer(channel, channel_settings(channel, config_file), run_id, policy)
 
     with duckdb.connect(str(warehouse or warehouse_path())) as connection:
         return push(

@@ -249,13 +249,9 @@ async def patch_listings_item(request: web.Request) -> web.Response:
         if issues
         else ("VALID" if request.query.get("mode") == "VALIDATION_PREVIEW" else "ACCEPTED")
     )
-    if status == "ACCEPTED" and quantity is not None:
-        world = marketplace.world
-        if int(world.displayed[listing]) != quantity:
-            request[METRICS].writes_applied += 1
-        world.displayed[listing] = quantity
-        world.listing_updated[listing] = now
-        world.touch()
+    accepted = status == "ACCEPTED" and quantity is not None
+    if accepted and marketplace.world.set_displayed(listing, int(quantity or 0), now):
+        request[METRICS].writes_applied += 1
     return reply({"sku": sku, "status": status, "submissionId": submission, "issues": issues})
 
 

@@ -232,6 +232,28 @@ async def get_truth_listings(request: web.Request) -> web.Response:
     return reply({"listings": rows})
 
 
+async def get_truth_stock_writes(request: web.Request) -> web.Response:
+    """Every quantity set through a channel's stock-write API, per listing, in order."""
+    context = context_of(request)
+    world = context.world
+    context.sync()
+    by_listing: dict[int, list[dict[str, Any]]] = {}
+    for listing, quantity, at in world.stock_writes:
+        by_listing.setdefault(listing, []).append({"quantity": quantity, "at": iso(at)})
+    rows = []
+    for listing, writes in sorted(by_listing.items()):
+        storefront = world.storefronts[int(world.listings.storefront[listing])]
+        rows.append(
+            {
+                "channel": storefront.channel,
+                "store_id": storefront.store_id,
+                "key": context.simulators[storefront.channel].listing_key(world, listing),
+                "writes": writes,
+            }
+        )
+    return reply({"listings": rows})
+
+
 async def get_truth_stock(request: web.Request) -> web.Response:
     context = context_of(request)
     now = context.sync()
@@ -314,6 +336,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/_sandbox/truth", get_truth),
         web.get("/_sandbox/truth/orders", get_truth_orders),
         web.get("/_sandbox/truth/listings", get_truth_listings),
+        web.get("/_sandbox/truth/stock-writes", get_truth_stock_writes),
         web.get("/_sandbox/truth/stock", get_truth_stock),
         web.get("/_sandbox/truth/oversells", get_truth_oversells),
         web.post("/_sandbox/restock", post_restock),

@@ -48,13 +48,7 @@ def on_hand(shop: Shop, sku: int) -> int:
 
 def set_available(shop: Shop, sku: int, available: int, now: int) -> bool:
     """Set what the shop displays; True if the quantity changed."""
-    world = shop.world
-    listing = shop.listing_of_sku[sku]
-    changed = int(world.displayed[listing]) != available
-    world.displayed[listing] = available
-    world.listing_updated[listing] = now
-    world.touch()
-    return changed
+    return shop.world.set_displayed(shop.listing_of_sku[sku], available, now)
 
 
 @dataclass

@@ -222,14 +222,9 @@ async def update_inventory(request: web.Request) -> web.Response:
                     f"Invalid parameter: quantity must be 0-{MAX_QUANTITY}.",
                 )
             planned.append((sku, quantity))
-    world = shop.world
     for sku, quantity in planned:
-        listing = shop.listing_of_sku[sku]
-        if int(world.displayed[listing]) != quantity:
+        if shop.world.set_displayed(shop.listing_of_sku[sku], quantity, now):
             request[METRICS].writes_applied += 1
-        world.displayed[listing] = quantity
-        world.listing_updated[listing] = now
-    world.touch()
     return envelope(context, codes.SUCCESS, "Success", {})
 
 

@@ -62,6 +62,9 @@ class World:
     processed_until: int
     version: int = 0  # bumped on every change; lets readers cache derived views
     initial_on_hand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    # Every quantity a channel's stock-write API set: (listing, quantity, world time). The
+    # truth behind "no listing receives two different values" in push tests.
+    stock_writes: list[tuple[int, int, int]] = field(default_factory=list)
     _by_storefront: list[Columns] = field(default_factory=list)
     _demand: dict[int, StorefrontDemand] = field(default_factory=dict)
 
@@ -150,6 +153,16 @@ class World:
             int(self.on_hand[component, location] - self.committed[component, location]) // units
             for component, units in self.components.of(sku)
         )
+
+    def set_displayed(self, listing: int, quantity: int, now: int) -> bool:
+        """A stock write through a channel's API: the listing now shows `quantity`. Logged;
+        True when the quantity changed."""
+        changed = int(self.displayed[listing]) != quantity
+        self.displayed[listing] = quantity
+        self.listing_updated[listing] = now
+        self.stock_writes.append((listing, quantity, now))
+        self.touch()
+        return changed
 
     def touch(self) -> None:
         self.version += 1

@@ -46,12 +46,20 @@ class StockedWorld:
 
     def push(self, **options: Any) -> PushReport:
         forget_budgets()
+        options.setdefault("policy", FAST_RETRIES)
         return run_push(
             config_file=self.ingest.config,
             warehouse=self.warehouse,
             dbt_results=self.ingest.directory / "dbt" / "run_results.json",
             **options,
         )
+
+    def stock_writes(self) -> dict[str, list[int]]:
+        """Every quantity the channels' write APIs set, per listing_key, in order."""
+        return {
+            listing_key(row): [write["quantity"] for write in row["writes"]]
+            for row in self.control.get("/truth/stock-writes")["listings"]
+        }
 
     def displayed(self) -> dict[str, dict[str, Any]]:
         """The sandbox truth per listing, by the marts' listing_key."""
@@ -75,10 +83,13 @@ def listing_key(row: dict[str, Any]) -> str:
 def stocked_world(tmp_path: Path) -> Iterator[Callable[..., StockedWorld]]:
     threads: list[SandboxThread] = []
 
-    def start(**options: Any) -> StockedWorld:
+    def start(time_scale: float = 1.0) -> StockedWorld:
         forget_budgets()
         config = SandboxConfig(
-            seed=42, scale="small", options=SandboxOptions(rate_limits=False, **options)
+            seed=42,
+            scale="small",
+            time_scale=time_scale,
+            options=SandboxOptions(rate_limits=False),
         )
         thread = SandboxThread(config)
         threads.append(thread)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -119,3 +123,59 @@ def test_a_bad_stock_read_blocks_every_write(
     reason = query(world.warehouse, "select status, blocked_reason from reverse_etl.push_runs")
     assert [status for status, _ in reason] == ["blocked"]
     assert "would drop to zero" in reason[0][1]
+
+
+def test_throttles_and_server_errors_do_not_change_the_outcome(
+    stocked_world: Callable[..., StockedWorld],
+) -> None:
+    # Time runs 20x, so the 2 s Retry-After of an injected 429 costs 0.1 s of wall time.
+    world = stocked_world(time_scale=20.0)
+    planned = targets(world)
+    for channel in ("shopify", "amazon", "tiktok_shop"):
+        world.control.faults(channel, throttle=0.1, server_error=0.1)
+    report = world.push()
+    assert report.status == "written", (report.blocked, report.counts())
+    injected = sum(
+        sum(channel["total"]["faults"].values()) for channel in world.control.metrics().values()
+    )
+    assert injected > 20
+    after = world.displayed()
+    for listing_key, pushable, target, _ in planned:
+        if pushable:
+            assert after[listing_key]["displayed_quantity"] == target, listing_key
+    assert all(len(set(values)) == 1 for values in world.stock_writes().values())
+
+
+def test_a_push_killed_midway_and_run_again_ends_in_the_same_state(
+    stocked_world: Callable[..., StockedWorld],
+) -> None:
+    world = stocked_world()
+    planned = targets(world)
+    # Every write answers 50 ms late, so the push is still writing when it is killed.
+    for channel in ("shopify", "amazon", "tiktok_shop"):
+        world.control.faults(
+            channel, slow=1.0, slow_seconds=0.05, paths=["inventory", "listings", "graphql"]
+        )
+    results = world.ingest.directory / "dbt" / "run_results.json"
+    command = [sys.executable, "-m", "orchestration.cli.entry", "push"]
+    command += ["--config", str(world.ingest.config), "--checks-from", str(results)]
+    environment = {**os.environ, "TRIBUTARY_WAREHOUSE": str(world.warehouse)}
+    process = subprocess.Popen(command, env=environment)  # noqa: S603 - our own CLI
+    deadline = time.monotonic() + 60
+    while sum(map(len, world.stock_writes().values())) < 40:
+        assert process.poll() is None, "the push ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    first = world.stock_writes()
+    assert 0 < sum(map(len, first.values())) < sum(1 for row in planned if row[1])
+
+    world.control.clear_faults()
+    report = world.push()
+    assert report.status == "written", (report.blocked, report.counts())
+    after = world.displayed()
+    for listing_key, pushable, target, _ in planned:
+        if pushable:
+            assert after[listing_key]["displayed_quantity"] == target, listing_key
+    assert all(len(set(values)) == 1 for values in world.stock_writes().values())
