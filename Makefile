@@ -62,6 +62,7 @@ bench: install ## Print the benchmark figures (never pass/fail)
 	$(RUN) python -m benchmarks.sandbox_serving
 	$(RUN) python -m benchmarks.ingest_throughput
 	$(RUN) python -m benchmarks.dbt_build
+	$(RUN) python -m benchmarks.push_throughput
 
 clean: ## Remove local state (virtualenv, manifests, caches)
 	rm -rf .venv .tributary .pytest_cache .ruff_cache
