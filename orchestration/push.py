@@ -57,8 +57,23 @@ def run_push(
         )
 
 
+GUARD_SETTINGS = (
+    "max_zero_share",
+    "zero_share_min_listings",
+    "max_snapshot_age_minutes",
+    "max_changes_per_channel",
+    "default_max_changes",
+)
+
+
 def guard_config() -> GuardConfig:
-    return GuardConfig.from_mapping(dlt.config.get("reverse_etl.guard") or {})
+    """Thresholds from `[reverse_etl.guard]` in dlt's config (TOML or environment)."""
+    settings: dict[str, Any] = {}
+    for name in GUARD_SETTINGS:
+        value: Any = dlt.config.get(f"reverse_etl.guard.{name}")
+        if value is not None:
+            settings[name] = value
+    return GuardConfig.from_mapping(settings)
 
 
 def failed_checks(results: Path | None = None) -> list[str]:
