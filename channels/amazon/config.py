@@ -17,6 +17,10 @@ USAGE_PLANS: dict[str, tuple[float, float]] = {
     "searchListingsItems": (5.0, 5),
     "getListingsItem": (5.0, 10),
     "patchListingsItem": (5.0, 5),
+    "createFeedDocument": (0.5, 15),
+    "createFeed": (0.0083, 15),
+    "getFeed": (2.0, 15),
+    "getFeedDocument": (0.0222, 10),
 }
 
 

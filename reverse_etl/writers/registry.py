@@ -30,8 +30,14 @@ def build_writer(
             {store.store_id: ShopifyClient(store, policy=policy) for store in stores}, run_id
         )
     if channel == "amazon":
-        return AmazonWriter(AmazonClient(AmazonAccount.from_mapping(dict(settings)), policy=policy))
+        account = AmazonAccount.from_mapping(dict(settings))
+        push = settings.get("push") or {}
+        return AmazonWriter(
+            AmazonClient(account, policy=policy),
+            feed_threshold=int(push.get("feed_threshold", 1_000)),
+            feed_poll_s=float(push.get("feed_poll_s", 30.0)),
+        )
     if channel == "tiktok_shop":
-        client = TikTokShopClient(TikTokShopConfig.from_mapping(dict(settings)), policy=policy)
-        return TikTokShopWriter({str(client.shop["id"]): client})
+        shop = TikTokShopClient(TikTokShopConfig.from_mapping(dict(settings)), policy=policy)
+        return TikTokShopWriter({str(shop.shop["id"]): shop})
     raise ValueError(f"no stock writer for channel {channel!r}; writable: {', '.join(WRITABLE)}")

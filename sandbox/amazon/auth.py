@@ -31,6 +31,10 @@ USAGE_PLANS: dict[str, tuple[float, int]] = {
     "searchListingsItems": (5.0, 5),
     "getListingsItem": (5.0, 10),
     "patchListingsItem": (5.0, 5),
+    "createFeedDocument": (0.5, 15),
+    "createFeed": (0.0083, 15),
+    "getFeed": (2.0, 15),
+    "getFeedDocument": (0.0222, 10),
 }
 REGION = web.AppKey("amazon_region", str)
 BUCKETS = web.AppKey("amazon_buckets", dict)

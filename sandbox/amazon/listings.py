@@ -191,7 +191,7 @@ def _issue(code: str, message: str) -> dict[str, Any]:
     }
 
 
-def _requested_quantity(body: dict[str, Any]) -> tuple[int | None, list[dict[str, Any]]]:
+def requested_quantity(body: dict[str, Any]) -> tuple[int | None, list[dict[str, Any]]]:
     """The DEFAULT quantity a patch body sets, or the issues that make it invalid."""
     patches = body.get("patches")
     if not isinstance(patches, list) or not patches:
@@ -238,7 +238,7 @@ async def patch_listings_item(request: web.Request) -> web.Response:
         return error_response(400, "InvalidInput", "The request body is not valid JSON.")
     if not isinstance(body, dict) or "productType" not in body:
         return error_response(400, "InvalidInput", "productType is required.")
-    quantity, issues = _requested_quantity(body)
+    quantity, issues = requested_quantity(body)
     if not issues and quantity is not None and marketplace.is_fba(listing):
         issues = [
             _issue("90220", "A DEFAULT quantity cannot be set on a listing fulfilled by Amazon.")

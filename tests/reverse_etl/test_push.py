@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -179,3 +180,29 @@ def test_a_push_killed_midway_and_run_again_ends_in_the_same_state(
         if pushable:
             assert after[listing_key]["displayed_quantity"] == target, listing_key
     assert all(len(set(values)) == 1 for values in world.stock_writes().values())
+
+
+def test_a_large_amazon_plan_goes_as_a_listings_feed(
+    stocked_world: Callable[..., StockedWorld],
+) -> None:
+    # The world clock runs 100x while the push waits, so Amazon's three minutes of feed
+    # processing pass in two seconds.
+    world = stocked_world(time_scale=100.0)
+    settings = json.loads(world.ingest.config.read_text())
+    settings["channels"]["amazon"]["push"] = {"feed_threshold": 10, "feed_poll_s": 0.05}
+    world.ingest.config.write_text(json.dumps(settings))
+    planned = [row for row in targets(world) if row[0].startswith("amazon:")]
+    world.control.post("/clock", {"running": True})  # feeds process in world time
+    try:
+        report = world.push(channels=["amazon"])
+    finally:
+        world.control.post("/clock", {"running": False})
+    assert report.status == "written", (report.blocked, report.counts())
+    after = world.displayed()
+    for listing_key, pushable, target, _ in planned:
+        if pushable:
+            assert after[listing_key]["displayed_quantity"] == target, listing_key
+    routes = world.control.metrics()["amazon"]["endpoints"]
+    requests = {route: metrics["requests"] for route, metrics in routes.items()}
+    assert sum(n for route, n in requests.items() if "/feeds/2021-06-30/feeds" in route) >= 2
+    assert not any("PATCH" in route for route in requests), "no listing was patched one by one"
