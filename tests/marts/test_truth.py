@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from tests.helpers.listings import listing_key
 from tests.marts.conftest import SAFETY_STOCK, BuiltWorld
 
 
@@ -92,15 +93,6 @@ def test_available_to_sell_is_truth_available_minus_safety_stock(built_world: Bu
     assert marts == expected
     assert any(row["is_bundle"] for row in stock)
     assert sum(1 for value in expected.values() if value == 0) < len(expected)
-
-
-def listing_key(row: dict) -> str:
-    key, store = row["key"], row["store_id"]
-    if row["channel"] == "shopify":
-        return f"shopify:{store}:{key['inventory_item_id']}@{key['location_id']}"
-    if row["channel"] == "amazon":
-        return f"amazon:{store}:{key['seller_sku']}"
-    return f"tiktok_shop:{store}:{key['sku_id']}@{key['warehouse_id']}"
 
 
 def test_every_mappable_listing_is_mapped_and_the_rest_are_the_unmappable_ones(

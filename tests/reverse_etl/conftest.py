@@ -18,6 +18,7 @@ from reverse_etl.push import PushReport
 from sandbox.server.context import SandboxOptions
 from sandbox.server.runner import SandboxConfig, SandboxThread
 from tests.helpers.clients import Control
+from tests.helpers.listings import listing_key
 from tests.ingest.conftest import AMAZON_MARGIN_S, FAST_RETRIES
 from tests.ingest.raw import Ingest
 
@@ -68,15 +69,6 @@ class StockedWorld:
     def writes(self) -> int:
         metrics = self.control.metrics()
         return sum(int(channel["total"].get("writes_applied", 0)) for channel in metrics.values())
-
-
-def listing_key(row: dict[str, Any]) -> str:
-    key, store = row["key"], row["store_id"]
-    if row["channel"] == "shopify":
-        return f"shopify:{store}:{key['inventory_item_id']}@{key['location_id']}"
-    if row["channel"] == "amazon":
-        return f"amazon:{store}:{key['seller_sku']}"
-    return f"tiktok_shop:{store}:{key['sku_id']}@{key['warehouse_id']}"
 
 
 @pytest.fixture

@@ -82,33 +82,16 @@ stored as (
 {% endif %}
 candidates as (
 
-    select
-        channel,
-        store_id,
-        customer_ref,
-        source_id,
-        stated_at,
-        is_masked,
-        email,
-        phone_e164,
-        name_postcode,
-        country_code,
-        loaded_at_epoch
+    {%- set statement_columns = [
+        'channel', 'store_id', 'customer_ref', 'source_id', 'stated_at', 'is_masked',
+        'email', 'phone_e164', 'name_postcode', 'country_code', 'loaded_at_epoch',
+    ] %}
+
+    select {{ statement_columns | join(', ') }}
     from statements
     {% if increment is not none %}
     union all
-    select
-        channel,
-        store_id,
-        customer_ref,
-        source_id,
-        stated_at,
-        is_masked,
-        email,
-        phone_e164,
-        name_postcode,
-        country_code,
-        loaded_at_epoch
+    select {{ statement_columns | join(', ') }}
     from stored
     {% endif %}
 
