@@ -45,16 +45,16 @@ def run_push(
     def make_writer(channel: str, run_id: str) -> Writer:
         return build_writer(channel, channel_settings(channel, config_file), run_id, policy)
 
-    with duckdb.connect(str(warehouse or warehouse_path())) as connection:
-        return push(
-            connection,
-            make_writer,
-            channels=channels,
-            dry_run=dry_run,
-            guard=guard or guard_config(),
-            failed_quality_checks=failed_checks(dbt_results),
-            now=world_now(config_file),
-        )
+    path = str(warehouse or warehouse_path())
+    return push(
+        lambda: duckdb.connect(path),
+        make_writer,
+        channels=channels,
+        dry_run=dry_run,
+        guard=guard or guard_config(),
+        failed_quality_checks=failed_checks(dbt_results),
+        now=world_now(config_file),
+    )
 
 
 GUARD_SETTINGS = (

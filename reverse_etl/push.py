@@ -40,8 +40,11 @@ class PushReport:
         return self.status in ("written", "dry_run", "nothing_to_do")
 
 
+Connect = Callable[[], duckdb.DuckDBPyConnection]
+
+
 def push(
-    connection: duckdb.DuckDBPyConnection,
+    connect: Connect,
     make_writer: WriterFactory,
     *,
     channels: Sequence[str] | None = None,
@@ -50,11 +53,17 @@ def push(
     failed_quality_checks: Sequence[str] = (),
     now: datetime | None = None,
 ) -> PushReport:
-    """Plan the push for `channels` (default: all), and write it unless dry or blocked."""
-    ledger.ensure_tables(connection)
-    plan = read_plan(connection, channels)
-    planned_channels = sorted({change.channel for change in plan.changes})
-    run_id = ledger.start_run(connection, plan, dry_run=dry_run, channels=planned_channels)
+    """Plan the push for `channels` (default: all), and write it unless dry or blocked.
+
+    `connect` opens the warehouse; each ledger step holds it only for its own statements,
+    never while a channel is being written (an Amazon feed takes minutes), because DuckDB
+    admits one writer at a time and ingestion must not wait on a push.
+    """
+    with connect() as connection:
+        ledger.ensure_tables(connection)
+        plan = read_plan(connection, channels)
+        planned_channels = sorted({change.channel for change in plan.changes})
+        run_id = ledger.start_run(connection, plan, dry_run=dry_run, channels=planned_channels)
     report = PushReport(run_id=run_id, dry_run=dry_run, plan=plan)
     report.blocked = check_plan(
         plan, guard or GuardConfig(), failed_quality_checks=failed_quality_checks, now=now
@@ -62,17 +71,20 @@ def push(
     if report.blocked:
         report.status = "blocked"
         reason = "; ".join(str(failure) for failure in report.blocked)
-        ledger.finish_run(connection, run_id, "blocked", reason)
+        with connect() as connection:
+            ledger.finish_run(connection, run_id, "blocked", reason)
         return report
     if dry_run or not plan.changes:
         report.status = "dry_run" if dry_run else "nothing_to_do"
-        ledger.finish_run(connection, run_id, report.status)
+        with connect() as connection:
+            ledger.finish_run(connection, run_id, report.status)
         return report
     for channel in planned_channels:
         changes = plan.for_channel(channel)
         writer = make_writer(channel, run_id)
         outcomes = confirm(writer, changes, writer.write(changes))
-        ledger.record_outcomes(connection, run_id, outcomes)
+        with connect() as connection:
+            ledger.record_outcomes(connection, run_id, outcomes)
         report.outcomes += outcomes
         report.calls[channel] = int(getattr(writer, "calls", 0))
     failed = sum(outcome.status not in (*CONFIRMED, "unchanged") for outcome in report.outcomes)
@@ -80,7 +92,8 @@ def push(
         report.status = "written"
     else:
         report.status = "failed" if failed == len(report.outcomes) else "partial"
-    ledger.finish_run(connection, run_id, report.status)
+    with connect() as connection:
+        ledger.finish_run(connection, run_id, report.status)
     return report
 
 
