@@ -181,7 +181,8 @@ final as (
         end
         {% else %}
         cast(null as varchar)
-        {% endif %} as previous_customer_id
+        {% endif %} as previous_customer_id,
+        {{ built_at() }} as built_at
     from resolved
     {% if increment is not none %}
     left join stored
@@ -190,23 +191,4 @@ final as (
 
 )
 
-select
-    customer_record_key,
-    channel,
-    store_id,
-    customer_ref,
-    source_id,
-    stated_at,
-    is_masked,
-    resolution_method,
-    email,
-    phone_e164,
-    name_postcode,
-    country_code,
-    email_sha256,
-    phone_sha256,
-    customer_id,
-    previous_customer_id,
-    loaded_at_epoch,
-    {{ built_at() }} as built_at
-from final
+select * from final
