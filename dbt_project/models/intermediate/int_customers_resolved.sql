@@ -22,6 +22,10 @@
     from (their key changed), so fct_orders can re-key that buyer's older orders. -#}
 
 {%- set increment = increment_start() %}
+{%- set statement_columns = [
+    'channel', 'store_id', 'customer_ref', 'source_id', 'stated_at', 'is_masked',
+    'email', 'phone_e164', 'name_postcode', 'country_code', 'loaded_at_epoch',
+] %}
 
 with
 
@@ -82,11 +86,6 @@ stored as (
 {% endif %}
 candidates as (
 
-    {%- set statement_columns = [
-        'channel', 'store_id', 'customer_ref', 'source_id', 'stated_at', 'is_masked',
-        'email', 'phone_e164', 'name_postcode', 'country_code', 'loaded_at_epoch',
-    ] %}
-
     select {{ statement_columns | join(', ') }}
     from statements
     {% if increment is not none %}
@@ -119,17 +118,7 @@ newest as (
 keyed as (
 
     select
-        channel,
-        store_id,
-        customer_ref,
-        source_id,
-        stated_at,
-        is_masked,
-        email,
-        phone_e164,
-        name_postcode,
-        country_code,
-        loaded_at_epoch,
+        {{ statement_columns | join(', ') }},
         case
             when is_masked then 'masked'
             when email is not null then 'email'
