@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -69,12 +70,26 @@ def parse_json(response: httpx.Response) -> Any:
         raise Malformed(f"body is not JSON ({error}); starts with {snippet!r}") from error
 
 
+@dataclass
+class RequestTally:
+    """Requests, retries and throttles summed over every client that shares it.
+
+    A caller that runs several clients as one job (an ingest, a push) hands them one tally, so
+    it can report what the job cost against the channel's limits without reaching into each
+    client's transport."""
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+
+
 class Transport:
     def __init__(
         self,
         channel: str,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        tally: RequestTally | None = None,
     ) -> None:
         self.channel = channel
         self.policy = policy or RetryPolicy()
@@ -82,6 +97,7 @@ class Transport:
         self.requests = 0
         self.retries = 0
         self.throttled = 0
+        self.tally = tally or RequestTally()
 
     def call(
         self,
@@ -101,6 +117,7 @@ class Transport:
             if budget is not None:
                 budget.acquire(cost)
             self.requests += 1
+            self.tally.requests += 1
             after: float | None = None
             try:
                 return interpret(send())
@@ -110,6 +127,7 @@ class Transport:
                 reason, after = signal.reason, signal.after
                 if signal.throttled:
                     self.throttled += 1
+                    self.tally.throttled += 1
                     if budget is not None:
                         budget.throttled(after)
                         after = 0.0  # the budget itself now holds every caller back
@@ -133,6 +151,7 @@ class Transport:
                     ) from signal
             failures += 1
             self.retries += 1
+            self.tally.retries += 1
             if failures >= self.policy.max_attempts:
                 raise RetriesExhaustedError(
                     self.channel,

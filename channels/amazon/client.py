@@ -18,7 +18,14 @@ from channels.amazon.lwa import CHANNEL, LwaTokens
 from channels.budget import TokenBucket, shared_budget
 from channels.errors import RequestRejectedError
 from channels.retry import RetryPolicy
-from channels.transport import Malformed, Reauthenticate, Transport, parse_json, retry_for_status
+from channels.transport import (
+    Malformed,
+    Reauthenticate,
+    RequestTally,
+    Transport,
+    parse_json,
+    retry_for_status,
+)
 
 ORDERS_PAGE = 100
 LISTINGS_PAGE = 20
@@ -37,10 +44,11 @@ class AmazonClient:
         *,
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
+        tally: RequestTally | None = None,
     ) -> None:
         self.account = account
         self.http = http or httpx.Client(timeout=httpx.Timeout(account.timeout_s))
-        self.transport = Transport(CHANNEL, policy)
+        self.transport = Transport(CHANNEL, policy, tally=tally)
         self.tokens = LwaTokens(account, self.http, self.transport)
 
     def budget(self, region: str, operation: str) -> TokenBucket:

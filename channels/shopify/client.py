@@ -18,7 +18,14 @@ from channels.budget import TokenBucket, shared_budget
 from channels.errors import AuthenticationError, RequestRejectedError
 from channels.retry import RetryPolicy
 from channels.shopify.config import ShopifyStore
-from channels.transport import Malformed, Retry, Transport, parse_json, retry_for_status
+from channels.transport import (
+    Malformed,
+    RequestTally,
+    Retry,
+    Transport,
+    parse_json,
+    retry_for_status,
+)
 
 CHANNEL = "shopify"
 THROTTLED = "THROTTLED"
@@ -32,10 +39,11 @@ class ShopifyClient:
         *,
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
+        tally: RequestTally | None = None,
     ) -> None:
         self.store = store
         self.http = http or httpx.Client(timeout=httpx.Timeout(store.timeout_s))
-        self.transport = Transport(CHANNEL, policy)
+        self.transport = Transport(CHANNEL, policy, tally=tally)
         self.rest_budget = shared_budget(
             (CHANNEL, store.store_id, "rest"),
             lambda: TokenBucket(store.rest_bucket_size, store.rest_leak, reserve=1.0),

@@ -20,7 +20,14 @@ from channels.errors import AuthenticationError, BusinessError
 from channels.retry import RetryPolicy
 from channels.tiktok_shop.config import TikTokShopConfig
 from channels.tiktok_shop.signing import sign
-from channels.transport import Malformed, Reauthenticate, Transport, parse_json, retry_for_status
+from channels.transport import (
+    Malformed,
+    Reauthenticate,
+    RequestTally,
+    Transport,
+    parse_json,
+    retry_for_status,
+)
 
 CHANNEL = "tiktok_shop"
 TOKEN_CODES = (105001, 105002)
@@ -36,10 +43,11 @@ class TikTokShopClient:
         *,
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
+        tally: RequestTally | None = None,
     ) -> None:
         self.config = config
         self.http = http or httpx.Client(timeout=httpx.Timeout(config.timeout_s))
-        self.transport = Transport(CHANNEL, policy)
+        self.transport = Transport(CHANNEL, policy, tally=tally)
         self._lock = threading.Lock()
         self._token: tuple[str, float] | None = None
         self._refresh_token = config.refresh_token

@@ -16,7 +16,7 @@ import httpx
 from channels.budget import TokenBucket, shared_budget
 from channels.errors import AuthenticationError, RequestRejectedError
 from channels.retry import RetryPolicy
-from channels.transport import Malformed, Transport, parse_json, retry_for_status
+from channels.transport import Malformed, RequestTally, Transport, parse_json, retry_for_status
 
 CHANNEL = "warehouse"
 PAGE_SIZE = 500
@@ -57,13 +57,14 @@ class WarehouseClient:
         *,
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
+        tally: RequestTally | None = None,
     ) -> None:
         self.config = config
         self.http = http or httpx.Client(
             timeout=httpx.Timeout(config.timeout_s),
             headers={"Authorization": f"Bearer {config.api_key}"},
         )
-        self.transport = Transport(CHANNEL, policy)
+        self.transport = Transport(CHANNEL, policy, tally=tally)
         self.budget = shared_budget(
             (CHANNEL, config.base_url, "api"),
             lambda: TokenBucket(config.burst, config.requests_per_second),

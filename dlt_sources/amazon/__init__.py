@@ -13,9 +13,11 @@ from dlt.sources import DltResource
 
 from channels.amazon import AmazonAccount, AmazonClient
 from channels.retry import RetryPolicy
+from channels.transport import RequestTally
 from dlt_sources.amazon import checks
 from dlt_sources.common.checks import Check
 from dlt_sources.common.dedupe import Once
+from dlt_sources.common.lazy import lazily
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow, iso, parse_time
@@ -29,23 +31,26 @@ def amazon_source(
     lookback_minutes: float = 15.0,
     history_days: float = 730.0,
     policy: RetryPolicy | None = None,
+    tally: RequestTally | None = None,
 ) -> list[DltResource]:
-    client = AmazonClient(AmazonAccount.from_mapping(settings), policy=policy)
+    client = lazily(
+        lambda: AmazonClient(AmazonAccount.from_mapping(settings), policy=policy, tally=tally)
+    )
     lookback = timedelta(minutes=lookback_minutes)
     initial = datetime.now(UTC) - timedelta(days=history_days)
 
     @dlt.resource(name="orders", write_disposition="merge", primary_key=("AmazonOrderId",))
     def orders() -> Iterator[Any]:
-        for region in client.account.regions:
+        for region in client().account.regions:
             state = dlt.current.resource_state().setdefault("regions", {})
             window = UpdateWindow(state.setdefault(region.name, {}), lookback, initial)
-            yield from _orders(client, region.name, list(region.marketplace_ids), window)
+            yield from _orders(client(), region.name, list(region.marketplace_ids), window)
 
     @dlt.resource(name="fba_inventory", write_disposition="replace")
     def fba_inventory() -> Iterator[Any]:
         yield from _snapshot(
-            client,
-            client.inventory_summaries,
+            client(),
+            client().inventory_summaries,
             checks.INVENTORY,
             "fba_inventory",
             "getInventorySummaries",
@@ -55,7 +60,7 @@ def amazon_source(
     @dlt.resource(name="listings", write_disposition="replace")
     def listings() -> Iterator[Any]:
         yield from _snapshot(
-            client, client.listings, checks.LISTING, "listings", "searchListingsItems", "sku"
+            client(), client().listings, checks.LISTING, "listings", "searchListingsItems", "sku"
         )
 
     return [orders, fba_inventory, listings]

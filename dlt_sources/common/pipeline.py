@@ -19,6 +19,7 @@ from dlt.common.schema.exceptions import DataValidationError
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from channels.errors import ChannelError
+from channels.transport import RequestTally
 from dlt_sources.common.quarantine import TABLE as QUARANTINE
 from dlt_sources.common.tables import EVOLVING
 
@@ -40,6 +41,7 @@ class IngestReport:
     channel: str
     load_id: str | None
     rows: dict[str, int] = field(default_factory=dict)
+    requests: RequestTally = field(default_factory=RequestTally)
 
     @property
     def quarantined(self) -> int:
@@ -49,7 +51,8 @@ class IngestReport:
         tables = ", ".join(f"{table} {count:,}" for table, count in sorted(self.rows.items()))
         return (
             f"{self.channel}: load {self.load_id} - {tables or 'no new rows'}; "
-            f"{self.quarantined:,} quarantined"
+            f"{self.quarantined:,} quarantined; {self.requests.requests:,} API requests, "
+            f"{self.requests.throttled:,} throttled"
         )
 
 

@@ -12,6 +12,8 @@ from dlt.sources import DltResource
 
 from channels.retry import RetryPolicy
 from channels.shopify import ShopifyClient, ShopifyStore
+from channels.transport import RequestTally
+from dlt_sources.common.lazy import lazily
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN
 from dlt_sources.common.window import UpdateWindow
@@ -37,31 +39,34 @@ def shopify_source(
     lookback_minutes: float = 15.0,
     bulk_above_orders: int = 2_000,
     policy: RetryPolicy | None = None,
+    tally: RequestTally | None = None,
 ) -> list[DltResource]:
     """`settings` is the channel's configuration (see `dlt_sources.common.config`)."""
-    clients = [ShopifyClient(store, policy=policy) for store in stores(settings)]
+    clients = lazily(
+        lambda: [ShopifyClient(store, policy=policy, tally=tally) for store in stores(settings)]
+    )
     lookback = timedelta(minutes=lookback_minutes)
 
     @dlt.resource(name="orders", write_disposition="merge", primary_key=("store_id", "id"))
     def orders() -> Iterator[Any]:
-        for client in clients:
+        for client in clients():
             sorter = Sorter(CHANNEL, client.store.store_id)
             window = _window(client.store.store_id, lookback)
             yield from order_batches(client, window, sorter, bulk_above=bulk_above_orders)
 
     @dlt.resource(name="catalog", write_disposition="replace")
     def catalog() -> Iterator[Any]:
-        for client in clients:
+        for client in clients():
             yield from catalog_batches(client, Sorter(CHANNEL, client.store.store_id))
 
     @dlt.resource(name="stock", write_disposition="replace")
     def stock() -> Iterator[Any]:
-        for client in clients:
+        for client in clients():
             yield from stock_batches(client, Sorter(CHANNEL, client.store.store_id))
 
     @dlt.resource(name="customers", write_disposition="merge", primary_key=("store_id", "id"))
     def customers() -> Iterator[Any]:
-        for client in clients:
+        for client in clients():
             window = _window(client.store.store_id, lookback)
             yield from customer_batches(client, window, Sorter(CHANNEL, client.store.store_id))
 

@@ -12,7 +12,9 @@ from dlt.sources import DltResource
 
 from channels.retry import RetryPolicy
 from channels.tiktok_shop import TikTokShopClient, TikTokShopConfig
+from channels.transport import RequestTally
 from dlt_sources.common.dedupe import Once
+from dlt_sources.common.lazy import lazily
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow
@@ -27,16 +29,21 @@ def tiktok_shop_source(
     settings: dict[str, Any],
     lookback_minutes: float = 15.0,
     policy: RetryPolicy | None = None,
+    tally: RequestTally | None = None,
 ) -> list[DltResource]:
-    client = TikTokShopClient(TikTokShopConfig.from_mapping(settings), policy=policy)
+    client = lazily(
+        lambda: TikTokShopClient(
+            TikTokShopConfig.from_mapping(settings), policy=policy, tally=tally
+        )
+    )
     lookback = timedelta(minutes=lookback_minutes)
 
     @dlt.resource(name="orders", write_disposition="merge", primary_key=("store_id", "id"))
     def orders() -> Iterator[Any]:
-        store_id = str(client.shop["id"])
+        store_id = str(client().shop["id"])
         window = UpdateWindow(dlt.current.resource_state(), lookback, EPOCH)
         sorter = Sorter(CHANNEL, store_id)
-        for page in client.orders(int(window.start.timestamp())):
+        for page in client().orders(int(window.start.timestamp())):
             fresh = [o for o in page if window.is_new(str(o.get("id")), o.get("update_time") or 0)]
             good, bad = sorter.split(
                 fresh,
@@ -55,9 +62,9 @@ def tiktok_shop_source(
 
     @dlt.resource(name="products", write_disposition="replace")
     def products() -> Iterator[Any]:
-        store_id = str(client.shop["id"])
+        store_id = str(client().shop["id"])
         sorter, once = Sorter(CHANNEL, store_id), Once(lambda r: r.get("id"))
-        for page in client.products():
+        for page in client().products():
             good, bad = sorter.split(
                 once.fresh(page),
                 checks.PRODUCT,

@@ -11,6 +11,7 @@ import dlt
 from dlt.sources import DltResource
 
 from channels.retry import RetryPolicy
+from channels.transport import RequestTally
 from channels.warehouse import WarehouseClient, WarehouseConfig
 from dlt_sources.common.checks import (
     Check,
@@ -21,6 +22,7 @@ from dlt_sources.common.checks import (
     timestamp,
 )
 from dlt_sources.common.dedupe import Once
+from dlt_sources.common.lazy import lazily
 from dlt_sources.common.quarantine import Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow, iso
@@ -42,20 +44,22 @@ def warehouse_source(
     settings: dict[str, Any],
     lookback_minutes: float = 15.0,
     policy: RetryPolicy | None = None,
+    tally: RequestTally | None = None,
 ) -> list[DltResource]:
-    config = WarehouseConfig.from_mapping(settings)
-    client = WarehouseClient(config, policy=policy)
+    client = lazily(
+        lambda: WarehouseClient(WarehouseConfig.from_mapping(settings), policy=policy, tally=tally)
+    )
     store_id = str(settings.get("store_id", "3pl"))
     lookback = timedelta(minutes=lookback_minutes)
 
     @dlt.resource(name="locations", write_disposition="replace", primary_key=("code",))
     def locations() -> Iterator[Any]:
-        yield stamp(client.locations(), CHANNEL, store_id)
+        yield stamp(client().locations(), CHANNEL, store_id)
 
     @dlt.resource(name="items", write_disposition="replace", primary_key=("sku",))
     def items() -> Iterator[Any]:
         once = Once(lambda r: r.get("sku"))
-        for page in client.pages("/v1/items"):
+        for page in client().pages("/v1/items"):
             yield stamp(once.fresh(page.records), CHANNEL, store_id)
 
     def snapshot(
@@ -64,7 +68,7 @@ def warehouse_source(
         """A whole table read again each run: checked rows replace the table, the rest go
         to quarantine; each row carries the `as_of` its page states, where it states one."""
         sorter, once = Sorter(CHANNEL, store_id), Once(key)
-        for page in client.pages(path):
+        for page in client().pages(path):
             good, bad = sorter.split(
                 once.fresh(page.records),
                 rules,
@@ -95,7 +99,7 @@ def warehouse_source(
         window = UpdateWindow(dlt.current.resource_state(), lookback, EPOCH)
         sorter = Sorter(CHANNEL, store_id)
         params = {} if window.first_run else {"updated_since": iso(window.start)}
-        for page in client.pages(path, params):
+        for page in client().pages(path, params):
             fresh = [r for r in page.records if window.is_new(str(r.get("id")), r.get(cursor) or 0)]
             good, bad = sorter.split(
                 fresh, rules, resource=table, endpoint=f"GET {path}", id_field="id"
