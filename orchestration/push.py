@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-import duckdb
 import httpx
 
 from channels.retry import RetryPolicy
 from dlt_sources.common.config import CHANNELS_FILE_ENV, channel_settings
 from dlt_sources.common.pipeline import warehouse_path
 from orchestration.transform import DBT_PROJECT_DIR
+from orchestration.warehouse import open_warehouse
 from reverse_etl.guard import GuardConfig
 from reverse_etl.push import PushReport, push
 from reverse_etl.writers import Writer
@@ -41,18 +41,28 @@ def run_push(
     dbt_results: Path | None = None,
     guard: GuardConfig | None = None,
     policy: RetryPolicy | None = None,
+    failed_quality_checks: Sequence[str] | None = None,
 ) -> PushReport:
+    """Push `channels` (default: every channel with a plan).
+
+    `failed_quality_checks` names the checks that failed upstream; by default, the tests the
+    last dbt build failed (`dbt_results`). Dagster passes none: its blocking checks already
+    keep a push from running after a failed one.
+    """
+
     def make_writer(channel: str, run_id: str) -> Writer:
         return build_writer(channel, channel_settings(channel, config_file), run_id, policy)
 
-    path = str(warehouse or warehouse_path())
+    path = warehouse or warehouse_path()
+    if failed_quality_checks is None:
+        failed_quality_checks = failed_checks(dbt_results)
     return push(
-        lambda: duckdb.connect(path),
+        lambda: open_warehouse(path),
         make_writer,
         channels=channels,
         dry_run=dry_run,
         guard=guard or guard_config(),
-        failed_quality_checks=failed_checks(dbt_results),
+        failed_quality_checks=failed_quality_checks,
         now=world_now(config_file),
     )
 

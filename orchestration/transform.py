@@ -80,12 +80,7 @@ class DbtRun:
         """Each failure with its message, or dbt's own output when it failed before any node."""
         if not self.failures:
             return self.output[-4000:]
-        return "\n".join(
-            f"{result.name}: {result.status}"
-            + (f" ({result.failures} rows)" if result.failures else "")
-            + (f" - {result.message}" if result.message else "")
-            for result in self.failures
-        )
+        return describe_failures(self.failures)
 
 
 def run_dbt(
@@ -152,3 +147,14 @@ def read_results(document: Mapping[str, Any]) -> list[NodeResult]:
         )
         for item in document.get("results", [])
     ]
+
+
+def describe_failures(results: Sequence[NodeResult]) -> str:
+    """One line per failed node: name, status, failing rows and dbt's message."""
+    return "\n".join(
+        f"{result.name}: {result.status}"
+        + (f" ({result.failures} rows)" if result.failures else "")
+        + (f" - {result.message}" if result.message else "")
+        for result in results
+        if result.failed
+    )

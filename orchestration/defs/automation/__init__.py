@@ -1,0 +1,1 @@
+"""Jobs, schedules and sensors: when the graph runs, and with which settings."""

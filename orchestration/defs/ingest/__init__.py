@@ -1,0 +1,1 @@
+"""Ingestion (dagster-dlt): one multi-asset per channel, one asset per dlt resource."""

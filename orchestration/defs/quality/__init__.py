@@ -1,0 +1,1 @@
+"""Data quality (Great Expectations): suites on the marts, run as Dagster asset checks."""
