@@ -12,8 +12,11 @@ BASE_PORT ?= 8700
 PYTEST_ARGS ?=
 # The warehouse every target reads and writes (a DuckDB file unless configured otherwise).
 export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
+# The Dagster instance (run history, schedules, logs), kept between restarts.
+export DAGSTER_HOME ?= $(CURDIR)/.tributary/dagster
+export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install demo sandbox ingest transform docs ui test lint format bench clean
+.PHONY: help install manifest dagster-home browser demo sandbox ingest transform push docs ui test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,12 +28,25 @@ help: ## List the targets
 
 install: .venv/.installed ## Create the virtualenv from uv.lock (installs uv if missing)
 
-demo: install ## Start the local marketplace sandbox and show what it serves
+manifest: install ## Parse the dbt project into the manifest Dagster loads (dbt_project/target)
+	$(RUN) tributary transform --parse
+
+dagster-home:
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+# The UI test drives Debian's Chromium; test tools never download a browser.
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && (apt-get install -y chromium || (apt-get update && apt-get install -y chromium)); } \
+	  || { echo "install Chromium (Debian: apt-get install chromium) or set CHROMIUM=/path"; exit 1; }
+
+demo: install manifest dagster-home ## Sandbox + the whole graph once through Dagster, then a summary
+	$(RUN) tributary demo --scale $(SCALE) --seed $(SEED)
+
+sandbox: install ## Serve the local marketplace sandbox until Ctrl-C (manifest in .tributary/)
 	$(RUN) tributary sandbox serve --scale $(SCALE) --seed $(SEED) --base-port $(BASE_PORT)
 
-sandbox: demo ## Alias of demo while the pipeline is being built
-
-ingest: install ## Ingest every channel of the running sandbox (start `make demo` first)
+ingest: install ## Ingest every channel of the running sandbox (start `make sandbox` first)
 	$(RUN) tributary ingest --config .tributary/sandbox.json
 
 transform: install ## Build the dbt marts on the warehouse (models, seeds, tests); FULL_REFRESH=1 rebuilds
@@ -40,11 +56,13 @@ docs: install ## Generate the dbt docs site (dbt_project/target/index.html) from
 	cd dbt_project && $(RUN) dbt docs generate --profiles-dir . --project-dir .
 	@echo "open dbt_project/target/index.html, or: cd dbt_project && uv run dbt docs serve --profiles-dir ."
 
-ui: install ## Serve the Dagster UI on http://127.0.0.1:3000 (runs kept in .tributary/dagster)
-	mkdir -p .tributary/dagster
-	DAGSTER_HOME=$(CURDIR)/.tributary/dagster $(RUN) dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
+push: install ## Push stock targets to the running sandbox's channels (DRY_RUN=1 plans only)
+	$(RUN) tributary push --config .tributary/sandbox.json $(if $(DRY_RUN),--dry-run)
 
-test: install lint ## Lint, then run the whole test suite
+ui: install manifest dagster-home ## Dagster UI + daemon on http://127.0.0.1:3000 against a sandbox
+	$(RUN) tributary ui --scale $(SCALE) --seed $(SEED)
+
+test: install lint manifest browser ## Lint, then run the whole test suite
 	$(RUN) pytest $(PYTEST_ARGS)
 
 lint: install ## ruff (lint, format), mypy, sqlfluff (dbt templater, on a scratch warehouse)

@@ -158,3 +158,12 @@ def describe_failures(results: Sequence[NodeResult]) -> str:
         for result in results
         if result.failed
     )
+
+
+def prepare_manifest() -> DbtRun:
+    """Parse the project into dbt_project/target/manifest.json, the file Dagster loads the
+    dbt assets from; raises with dbt's output when the project does not parse."""
+    run = run_dbt(["parse"])
+    if not run.ok:
+        raise RuntimeError(f"dbt parse failed:\n{run.output[-4000:]}")
+    return run

@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from orchestration.cli.contracts import contracts
+from orchestration.cli.demo import demo, ui
 from orchestration.cli.ingest import ingest
 from orchestration.cli.push import push
+from orchestration.cli.run import run
 from orchestration.cli.sandbox import sandbox
 from orchestration.cli.transform import transform
 
@@ -21,3 +23,6 @@ main.add_command(ingest)
 main.add_command(contracts)
 main.add_command(transform)
 main.add_command(push)
+main.add_command(run)
+main.add_command(demo)
+main.add_command(ui)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from orchestration.transform import run_dbt
+from orchestration.transform import prepare_manifest, run_dbt
 
 
 @click.command()
@@ -26,10 +26,24 @@ from orchestration.transform import run_dbt
     default=None,
     help='dbt vars as JSON, e.g. \'{"reporting_currency": "EUR"}\'.',
 )
+@click.option(
+    "--parse",
+    "parse_only",
+    is_flag=True,
+    help="Only parse the project into dbt_project/target/manifest.json (what Dagster reads).",
+)
 def transform(
-    full_refresh: bool, selection: str | None, selector: str | None, variables: str | None
+    full_refresh: bool,
+    selection: str | None,
+    selector: str | None,
+    variables: str | None,
+    parse_only: bool,
 ) -> None:
     """Run `dbt build`; exits non-zero naming every failed model or test."""
+    if parse_only:
+        parsed_run = prepare_manifest()
+        click.echo(f"dbt manifest prepared in {parsed_run.elapsed_s:.1f} s")
+        return
     arguments = ["build"]
     if full_refresh:
         arguments.append("--full-refresh")
