@@ -10,6 +10,8 @@
 -- depends_on: {{ ref('fct_inventory_positions') }}
 -- depends_on: {{ ref('inventory_push_targets') }}
 -- depends_on: {{ ref('fct_daily_channel_sales') }}
+-- Dagster shows this test as a check of dim_customers (it reads several models).
+{{ config(meta={"dagster": {"ref": {"name": "dim_customers"}}}) }}
 
 {%- set checked = [
     'dim_products', 'dim_channel_listings', 'dim_customers', 'fct_orders', 'fct_order_lines',

@@ -1,6 +1,8 @@
 -- An order's gross and units are the sum of its lines, in every channel. Checks the orders
 -- the latest build wrote (all of them after a full refresh): lines are rebuilt with their
 -- order, so an order's lines are always as new as the order.
+-- Dagster shows this test as a check of fct_orders (it reads several models).
+{{ config(meta={"dagster": {"ref": {"name": "fct_orders"}}}) }}
 
 with
 

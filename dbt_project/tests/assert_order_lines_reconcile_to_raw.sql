@@ -1,4 +1,6 @@
 -- Every raw order line is in fct_order_lines exactly once, per channel and store.
+-- Dagster shows this test as a check of fct_order_lines (it reads several models).
+{{ config(meta={"dagster": {"ref": {"name": "fct_order_lines"}}}) }}
 
 with
 

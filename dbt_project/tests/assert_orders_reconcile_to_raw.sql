@@ -6,6 +6,8 @@
 -- increment starts fct_orders logged (a mart row carries its raw row's load stamp, and a
 -- changed order is reloaded whole, lines included). After a full build it checks
 -- everything; assert_order_lines_reconcile_to_raw counts every line every time.
+-- Dagster shows this test as a check of fct_orders (it reads several models).
+{{ config(meta={"dagster": {"ref": {"name": "fct_orders"}}}) }}
 
 {%- set loaded = "cast(orders._dlt_load_id as double)" %}
 
