@@ -46,3 +46,37 @@ def test_a_failing_blocking_suite_stops_every_push(
     world.environment.pop("QUALITY__MIN_MAPPING_COVERAGE")
     assert world.run("refresh").success
     assert world.stock_writes() > 0
+
+
+def test_a_blocked_push_fails_its_guard_check_and_the_run_says_why(
+    pipeline_worlds: Callable[..., PipelineWorld],
+) -> None:
+    # A bad read that every quality check accepts (zero is a valid stock figure): the 3PL
+    # reports no stock at all. Only the push guard can tell that this is not the business.
+    world = pipeline_worlds("guarded")
+    world.control.faults("warehouse", zero_stock=True)
+
+    result = world.run("refresh")
+
+    assert not result.success
+    guards = {
+        evaluation.asset_key: evaluation
+        for evaluation in result.get_asset_check_evaluations()
+        if evaluation.asset_check_key.name == "push_guard"
+    }
+    assert set(guards) == {push_key(slug) for slug in WRITABLE}
+    for guard in guards.values():
+        assert not guard.passed
+        assert "would drop to zero" in (guard.description or "")
+    failures = {
+        event.step_key: event.step_failure_data.error
+        for event in result.all_events
+        if event.is_step_failure
+    }
+    assert set(failures) == {f"stock_push__{slug}" for slug in WRITABLE}
+    for step, error in failures.items():
+        assert error is not None
+        assert "blocked, nothing written" in error.message, step
+    assert world.stock_writes() == 0
+    statuses = world.sql("select distinct status from reverse_etl.push_runs")
+    assert statuses == [("blocked",)]
