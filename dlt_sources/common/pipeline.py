@@ -99,7 +99,9 @@ def run_source(
             # Shopify orders; it reads JSONL files in a stream, under 1 GiB.
             options["loader_file_format"] = "jsonl"
         if full_refresh:
-            options["refresh"] = "drop_sources"
+            # A run of some resources (a Dagster subset) drops only their tables and state.
+            partial = set(source.selected_resources) != set(source.resources)
+            options["refresh"] = "drop_resources" if partial else "drop_sources"
         if evolve_schema:
             options["schema_contract"] = EVOLVING
         info = pipeline.run(source, **options)
