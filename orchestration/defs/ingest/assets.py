@@ -114,9 +114,8 @@ def _quarantined_by_resource(
 
 
 def _owning_resource(slug: str, name: str) -> str:
-    """Sorters name the resource or the table they checked (Amazon's `order_items`)."""
-    if name in SOURCES[slug]({}).resources:
-        return name
+    """Sorters name the table they checked (Amazon's `order_items`) or, where it writes
+    several, the resource itself; the contract maps a table to its resource."""
     try:
         return resource_of(slug, name)
     except KeyError:
