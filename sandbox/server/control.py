@@ -92,8 +92,10 @@ def live_state(context: SandboxContext) -> dict[str, Any]:
         },
         "inventory_cancel_delay_s": world.live.inventory_cancel_delay_s,
         "rejected_units": context.engine.counters.rejected_units,
+        "rejected_units_in_stock": context.engine.counters.rejected_units_in_stock,
         "rejected_lines": context.engine.counters.rejected_lines,
         "accepted_orders": context.engine.counters.accepted_orders,
+        "accepted_units": context.engine.counters.accepted_units,
     }
 
 
@@ -120,7 +122,9 @@ async def post_live(request: web.Request) -> web.Response:
                 return bad_request(f"unknown SKUs in boost for {key}: {unknown[:5]}")
             factor = float(boost.get("factor", 1.0))
             world.set_sku_boost(
-                world.storefront_index(key), {sku_index[s]: factor for s in boost.get("skus", [])}
+                world.storefront_index(key),
+                {sku_index[s]: factor for s in boost.get("skus", [])},
+                keep_other_demand=bool(boost.get("keep_other_demand", False)),
             )
         if "inventory_cancel_delay_s" in body:
             world.live.inventory_cancel_delay_s = int(body["inventory_cancel_delay_s"])

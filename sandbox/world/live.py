@@ -39,11 +39,18 @@ class Arrival:
 
 @dataclass
 class DemandCounters:
-    """Demand the channels turned away because they displayed too little."""
+    """What live shoppers asked for, what the channels sold, and what they turned away.
+
+    `rejected_units_in_stock` is the part of the rejected demand the brand could have served:
+    the channel showed too little while the warehouse's true available covered the line (the
+    stock a too-cautious or stale channel quantity leaves unsold).
+    """
 
     rejected_lines: int = 0
     rejected_units: int = 0
+    rejected_units_in_stock: int = 0
     accepted_orders: int = 0
+    accepted_units: int = 0
 
 
 class LiveEngine:
@@ -133,6 +140,8 @@ class LiveEngine:
             else:
                 self.counters.rejected_lines += 1
                 self.counters.rejected_units += quantity
+                if self._warehouse_covers(listing, quantity):
+                    self.counters.rejected_units_in_stock += quantity
         if not accepted:
             return
         order = len(world.orders)
@@ -148,6 +157,13 @@ class LiveEngine:
                 world.committed[component, location] += quantity * units
             placed.append((listing, quantity, location, max(oversold, 0)))
         self._append(order, arrival, placed)
+
+    def _warehouse_covers(self, listing: int, quantity: int) -> bool:
+        """The brand's own stock could have served this line (marketplace stock is not ours)."""
+        world = self.world
+        if world.listings.fulfilled_by[listing] == MARKETPLACE:
+            return False
+        return world.available(world.listing_sku(listing)) >= quantity
 
     def _choose_location(self, storefront: int, sku: int, quantity: int) -> int:
         world = self.world
@@ -226,3 +242,4 @@ class LiveEngine:
                 )
         schedule_order(self.queue, world, order)
         self.counters.accepted_orders += 1
+        self.counters.accepted_units += int(quantity.sum())

@@ -113,10 +113,36 @@ class World:
             )
         return self._demand[storefront]
 
-    def set_sku_boost(self, storefront: int, boost: dict[int, float]) -> None:
-        """Multiply demand for some SKUs on one storefront (a flash sale)."""
+    def set_sku_boost(
+        self, storefront: int, boost: dict[int, float], keep_other_demand: bool = False
+    ) -> None:
+        """Multiply demand for some SKUs on one storefront (a flash sale).
+
+        A boost reweights which listings shoppers pick. With `keep_other_demand`, the
+        storefront's arrival rate rises too, so the boosted SKUs sell `factor` times as fast
+        while every other SKU keeps its rate: what a sale on a few SKUs does to a shop.
+        """
+        if keep_other_demand:
+            rate = self.live.orders_per_hour.get(storefront, 0.0)
+            self.live.orders_per_hour[storefront] = rate * self._boost_rate_factor(
+                storefront, boost
+            )
         self.live.sku_boost[storefront] = boost
         self._demand.pop(storefront, None)
+
+    def _boost_rate_factor(self, storefront: int, boost: dict[int, float]) -> float:
+        """1 + sum over boosted SKUs of (factor - 1) x their share of the storefront's demand."""
+        own = self.listings.of_storefront(storefront)
+        skus = self.listings.sku[own]
+        weight = self.catalog.sku_popularity[skus].astype(np.float64)
+        total = float(weight.sum())
+        if total == 0:
+            return 1.0
+        extra = sum(
+            (factor - 1.0) * float(weight[skus == sku].sum()) / total
+            for sku, factor in boost.items()
+        )
+        return 1.0 + extra
 
     # ---- derived per-order facts at a moment -----------------------------------------------
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.helpers.clients import Amazon, Control, Shopify, Warehouse
 
 QUIET = {"shopify": 0, "amazon_us": 0, "amazon_de": 0, "tiktok_shop": 0}
@@ -122,6 +124,42 @@ def test_a_channel_showing_the_truth_never_oversells(sandbox) -> None:
     assert control.get("/truth/oversells")["units"] == 0
     assert _shown(control, listing) == 0, "demand exhausted what was shown"
     assert control.get("/live")["rejected_units"] > 0, "and further shoppers were turned away"
+
+
+def test_units_sold_and_stock_left_unsold_are_counted(sandbox) -> None:
+    manifest = sandbox()
+    control, shopify = Control(manifest), Shopify(manifest)
+    listing = _listing(control, "shopify")
+    assert listing["available"] >= 3, "the warehouse has this SKU to sell"
+    units_before = sum(row["units"] for row in control.truth()["orders"])
+    _show_and_rush(control, shopify, listing, 0)
+    live = control.get("/live")
+    units_after = sum(row["units"] for row in control.truth()["orders"])
+    assert live["accepted_units"] == units_after - units_before
+    assert 0 < live["rejected_units_in_stock"] <= live["rejected_units"], (
+        "shoppers turned away from a listing showing 0 while the warehouse had stock"
+    )
+    assert control.get("/truth/oversells")["units"] == 0
+
+
+def test_a_flash_sale_keeps_the_other_skus_demand(sandbox) -> None:
+    manifest = sandbox()
+    control = Control(manifest)
+    base = control.get("/live")["orders_per_hour"]["tiktok_shop"]
+    skus = [row["sku"] for row in control.get("/truth/listings", channel="tiktok_shop")["listings"]]
+    reweighted = control.post("/live", {"boost": {"tiktok_shop": {"skus": skus[:5], "factor": 20}}})
+    assert reweighted["orders_per_hour"]["tiktok_shop"] == base
+    sale = control.post(
+        "/live",
+        {"boost": {"tiktok_shop": {"skus": skus[:5], "factor": 20, "keep_other_demand": True}}},
+    )
+    rate = sale["orders_per_hour"]["tiktok_shop"]
+    assert base < rate < 20 * base, "only the boosted SKUs' share of demand is multiplied"
+    everything = control.post(
+        "/live",
+        {"boost": {"tiktok_shop": {"skus": skus, "factor": 2, "keep_other_demand": True}}},
+    )
+    assert everything["orders_per_hour"]["tiktok_shop"] == pytest.approx(2 * rate)
 
 
 def test_a_running_world_moves_on_its_own(sandbox) -> None:
