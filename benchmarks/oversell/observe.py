@@ -1,0 +1,101 @@
+"""What the benchmark scores, read from the sandbox's truth and never from a strategy.
+
+Sampled at least once a world minute (and after every action):
+- each SKU's true available (warehouse on hand minus every open order, kits from components);
+- what every listing a strategy could manage shows (merchant-fulfilled, mapped by SKU or
+  barcode; a legacy listing that maps to nothing is nobody's to sync).
+
+A *stock drop* is a fall of a SKU's true available between two samples. It is *shown* once no
+listing of that SKU displays more than what is left, i.e. once no channel can still sell stock
+that is gone. Its exposure time runs from the sample that saw the drop to the sample that saw
+it shown (minute resolution). Drops no channel was exposed to (every listing already showed
+that little) are counted but not timed; drops still unshown when the scenario ends are timed
+to the end and reported as a lower bound.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.oversell.world import StrategyWorld, epoch
+
+
+def listing_id(row: dict[str, Any]) -> str:
+    return f"{row['channel']}:{row['store_id']}:{sorted(row['key'].items())}"
+
+
+def manageable(row: dict[str, Any]) -> bool:
+    return row["fulfilled_by"] == "merchant" and row["mapping"] != "unmappable"
+
+
+@dataclass
+class Drop:
+    sku: str
+    seen_at: float
+    left: int
+    shown_at: float | None = None
+
+
+@dataclass
+class Observer:
+    world: StrategyWorld
+    drops: list[Drop] = field(default_factory=list)
+    exposed_never: int = 0  # drops no listing was exposed to
+    _available: dict[str, int] = field(default_factory=dict)
+    _listings_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _open: list[Drop] = field(default_factory=list)
+    started: dict[str, Any] = field(default_factory=dict)
+    last_sample_at: float = 0.0
+
+    def begin(self) -> None:
+        for row in self.world.get("/truth/listings")["listings"]:
+            if manageable(row):
+                self._listings_of[row["sku"]].append(listing_id(row))
+        self.world.delete("/metrics")  # count the scenario's API calls, not the setup's
+        self.started = self._counters()
+        self.sample()
+
+    def sample(self) -> None:
+        stock = self.world.get("/truth/stock")
+        now = epoch(stock["now"])
+        self.last_sample_at = now
+        shown = {
+            listing_id(row): row["displayed_quantity"]
+            for row in self.world.get("/truth/listings")["listings"]
+            if manageable(row)
+        }
+        for row in stock["skus"]:
+            sku, available = row["sku"], row["available"]
+            before = self._available.get(sku)
+            self._available[sku] = available
+            if before is None or available >= before or sku not in self._listings_of:
+                continue
+            drop = Drop(sku, now, available)
+            if self._is_shown(drop, shown):
+                self.exposed_never += 1
+            else:
+                self.drops.append(drop)
+                self._open.append(drop)
+        still_open = []
+        for drop in self._open:
+            if drop.seen_at < now and self._is_shown(drop, shown):
+                drop.shown_at = now
+            else:
+                still_open.append(drop)
+        self._open = still_open
+
+    def _is_shown(self, drop: Drop, shown: dict[str, int]) -> bool:
+        left = max(drop.left, 0)
+        return all(shown[listing] <= left for listing in self._listings_of[drop.sku])
+
+    def _counters(self) -> dict[str, Any]:
+        return {
+            "live": self.world.get("/live"),
+            "oversold": self.world.get("/truth/oversells")["units"],
+            "metrics": self.world.get("/metrics"),
+        }
+
+    def finish(self) -> dict[str, Any]:
+        return self._counters()
