@@ -308,6 +308,24 @@ async def post_restock(request: web.Request) -> web.Response:
     return reply({"restock": row, "arrives": iso(max(arrives, now + 1))})
 
 
+async def post_stock_count(request: web.Request) -> web.Response:
+    """A cycle count at the warehouse: set a plain SKU's on hand at one location, now."""
+    context = context_of(request)
+    world = context.world
+    body = await request.json()
+    now = context.sync()
+    try:
+        sku = world.catalog.sku_code.index(body["sku"])
+        location = [loc.code for loc in world.locations].index(body["location"])
+        on_hand = int(body["on_hand"])
+    except (KeyError, ValueError) as error:
+        return bad_request(f"need sku, location and on_hand: {error}")
+    if world.catalog.sku_is_bundle[sku] or on_hand < 0:
+        return bad_request("count a plain SKU, with on_hand of 0 or more")
+    change = context.engine.count_stock(sku, location, on_hand, now)
+    return reply({"sku": body["sku"], "location": body["location"], "change": change})
+
+
 async def post_expire_tokens(request: web.Request) -> web.Response:
     """Expire every access token issued so far, on every channel that issues them.
 
@@ -344,5 +362,6 @@ def routes() -> list[web.RouteDef]:
         web.get("/_sandbox/truth/stock", get_truth_stock),
         web.get("/_sandbox/truth/oversells", get_truth_oversells),
         web.post("/_sandbox/restock", post_restock),
+        web.post("/_sandbox/stock-count", post_stock_count),
         web.post("/_sandbox/tokens/expire", post_expire_tokens),
     ]

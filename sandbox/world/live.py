@@ -87,6 +87,17 @@ class LiveEngine:
         self.queue.push(arrives, RESTOCK, rows.start)
         return rows.start
 
+    def count_stock(self, sku: int, location: int, on_hand: int, now: int) -> int:
+        """A cycle count: the warehouse finds `on_hand` units of a SKU at a location and books
+        the difference as an adjustment (injected by a scenario). Returns the change."""
+        world = self.world
+        change = on_hand - int(world.on_hand[sku, location])
+        world.on_hand[sku, location] = on_hand
+        world.stock_updated[sku, location] = now
+        world.adjustments.append((sku, location, change, now))
+        world.touch()
+        return change
+
     # ---- arrivals --------------------------------------------------------------------------
 
     def _generate_buckets(self, until: int) -> None:

@@ -65,6 +65,9 @@ class World:
     # Every quantity a channel's stock-write API set: (listing, quantity, world time). The
     # truth behind "no listing receives two different values" in push tests.
     stock_writes: list[tuple[int, int, int]] = field(default_factory=list)
+    # Stock adjustments the warehouse booked (cycle counts, write-offs): (sku, location,
+    # change in on hand, world time). Part of the stock history, like shipments and restocks.
+    adjustments: list[tuple[int, int, int, int]] = field(default_factory=list)
     _by_storefront: list[Columns] = field(default_factory=list)
     _demand: dict[int, StorefrontDemand] = field(default_factory=dict)
 

@@ -178,7 +178,11 @@ def recompute_stock(world: World, now: int) -> tuple[np.ndarray, np.ndarray]:
     restocked = np.bincount(
         restock_cell, weights=restocks["quantity"][arrived], minlength=size
     ).astype(np.int64)
-    on_hand = world.initial_on_hand.reshape(-1) + restocked - shipped_since_start
+    adjusted = np.zeros(size, np.int64)
+    for sku, location, change, at in world.adjustments:
+        if start < at <= now:
+            adjusted[sku * len(world.locations) + location] += change
+    on_hand = world.initial_on_hand.reshape(-1) + restocked + adjusted - shipped_since_start
     committed = total((created <= now) & (shipped > now) & (cancelled > now))
     shape = world.on_hand.shape
     return on_hand.reshape(shape), committed.reshape(shape)

@@ -172,3 +172,20 @@ def test_a_running_world_moves_on_its_own(sandbox) -> None:
     assert sum(r["orders"] for r in second["orders"]) > sum(r["orders"] for r in first["orders"])
     assert warehouse.get("/v1/inventory", limit=1).json()["as_of"] >= second["now"]
     assert control.get("/clock")["running"] is True
+
+
+def test_a_cycle_count_reaches_the_3pl_and_the_truth(sandbox) -> None:
+    manifest = sandbox(scale="tiny")
+    control, warehouse = Control(manifest), Warehouse(manifest)
+    sku = _listing(control, "shopify")["sku"]
+    counted_before = {r["sku"]: r for r in control.get("/truth/stock")["skus"]}[sku]["on_hand"]
+    before = warehouse.get("/v1/inventory", limit=1).json()["as_of"]
+    control.advance(60)
+    counted = control.post("/stock-count", {"sku": sku, "location": "NJ1", "on_hand": 2})
+    assert counted["change"] == 2 - counted_before["NJ1"]
+    rows = warehouse.get("/v1/inventory", updated_since=before, limit=500).json()["data"]
+    assert [(r["sku"], r["location"], r["on_hand"]) for r in rows] == [(sku, "NJ1", 2)]
+    after = {r["sku"]: r for r in control.get("/truth/stock")["skus"]}[sku]["on_hand"]
+    assert after == {**counted_before, "NJ1": 2}
+    refused = control.http.post(f"{control.url}/stock-count", json={"sku": sku})
+    assert refused.status_code == 400

@@ -164,3 +164,20 @@ def test_live_demand_is_deterministic_in_world_time() -> None:
     on_hand, committed = recompute_stock(first, WORLD_START + 6 * 3600)
     assert np.array_equal(first.on_hand, on_hand)
     assert np.array_equal(first.committed, committed)
+
+
+def test_a_cycle_count_is_part_of_the_stock_history() -> None:
+    world, engine = build(scale="tiny")
+    world.live.enabled = True
+    world.live.orders_per_hour = dict.fromkeys(world.live.orders_per_hour, 30.0)
+    sku = next(s for s in range(world.catalog.sku_count) if not world.catalog.sku_is_bundle[s])
+    engine.advance_to(WORLD_START + 3600)
+    before = int(world.on_hand[sku, 0])
+    change = engine.count_stock(sku, 0, 3, WORLD_START + 3600)
+    assert world.on_hand[sku, 0] == 3
+    assert change == 3 - before
+    assert world.stock_updated[sku, 0] == WORLD_START + 3600
+    engine.advance_to(WORLD_START + 4 * 3600)
+    on_hand, committed = recompute_stock(world, WORLD_START + 4 * 3600)
+    assert np.array_equal(world.on_hand, on_hand), "the adjustment is booked, not lost"
+    assert np.array_equal(world.committed, committed)
