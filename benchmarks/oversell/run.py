@@ -26,6 +26,9 @@ def run_strategy(
     strategy = make_strategy()
     started = time.perf_counter()
     try:
+        # A minute past the moment Tributary's bootstrap loaded, so that nothing the scenario
+        # changes shares a timestamp with what that load saw.
+        world.advance(SAMPLE_SECONDS)
         strategy.prepare(world)
         scenarios.start(world, scenario, demand_factor)
         observer = Observer(world)

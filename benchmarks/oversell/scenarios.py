@@ -1,8 +1,11 @@
 """The scenarios: demand and stock events applied identically to every strategy's world.
 
 - normal: every storefront at its usual rate (the world's history) times `demand_factor`.
-- flash_sale: the same, and one channel sells 50 of its lowest-stocked SKUs 20 times as fast
-  (their share of its demand multiplied, every other SKU keeping its rate).
+- flash_sale: the same, and one channel sells 50 low-stock SKUs 20 times as fast (their share
+  of its demand multiplied, every other SKU keeping its rate). The generated worlds carry few
+  truly low SKUs (stock is summed over two warehouses), so the sale is put on the channel's 50
+  least-stocked SKUs and a cycle count at the start finds 1 to 6 units of each free to sell:
+  a clearance of the tail end of stock, booked as a 3PL adjustment every strategy can read.
 - restock_mid_sale: the flash sale, with a purchase order of those SKUs landing halfway.
 
 The sale SKUs are chosen from what the world looks like at the start (the truth, which every
@@ -21,6 +24,7 @@ SALE_SKUS = 50
 SALE_FACTOR = 20.0
 RESTOCK_UNITS = 24  # four case packs of six per SKU
 RESTOCK_LOCATION = "NJ1"
+LOW_STOCK_LEVELS = (1, 2, 3, 4, 5, 6)  # units free to sell after the count, by rank
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,21 @@ def sale_skus(world: StrategyWorld) -> list[str]:
     return candidates[:SALE_SKUS]
 
 
+def count_low(world: StrategyWorld, skus: list[str]) -> list[dict[str, Any]]:
+    """Cycle counts leaving each sale SKU 1 to 6 units free to sell, all at the home warehouse."""
+    stock = {row["sku"]: row for row in world.get("/truth/stock")["skus"]}
+    counts = []
+    for rank, sku in enumerate(skus):
+        free = LOW_STOCK_LEVELS[rank % len(LOW_STOCK_LEVELS)]
+        committed = stock[sku]["committed"]
+        for location in committed:
+            on_hand = committed[location] + (free if location == RESTOCK_LOCATION else 0)
+            counts.append(
+                world.post("/stock-count", {"sku": sku, "location": location, "on_hand": on_hand})
+            )
+    return counts
+
+
 def start(world: StrategyWorld, scenario: Scenario, demand_factor: float) -> dict[str, Any]:
     """Switch on the scenario's demand and events; returns what was applied."""
     usual = world.get("/live")["orders_per_hour"]
@@ -66,6 +85,7 @@ def start(world: StrategyWorld, scenario: Scenario, demand_factor: float) -> dic
     applied: dict[str, Any] = {"orders_per_hour": rates}
     if scenario.sale:
         skus = sale_skus(world)
+        applied["counts"] = count_low(world, skus)
         boost = {"skus": skus, "factor": SALE_FACTOR, "keep_other_demand": True}
         applied["live"] = world.post("/live", {"boost": {SALE_CHANNEL: boost}})
         applied["sale_skus"] = skus
