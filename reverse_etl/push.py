@@ -100,8 +100,8 @@ def push(
 def confirm(
     writer: Writer, changes: Sequence[ListingChange], outcomes: list[Outcome]
 ) -> list[Outcome]:
-    """Read back what the channel shows; a written listing showing another number is
-    `not_confirmed` (the ledger keeps both)."""
+    """Read back what the channel shows; a written listing the write evidently did not reach
+    is `not_confirmed` (the ledger keeps both numbers)."""
     written = [o for o in outcomes if o.status in CONFIRMED]
     if not written:
         return outcomes
@@ -109,7 +109,21 @@ def confirm(
     shown = writer.read_back([by_key[o.listing_key] for o in written])
     for outcome in written:
         outcome.observed = shown.get(outcome.listing_key)
-        if outcome.observed != outcome.target:
+        if not took_effect(outcome.observed, outcome.target, by_key[outcome.listing_key].previous):
             outcome.status = "not_confirmed"
             outcome.error = f"the channel shows {outcome.observed} after {outcome.target} was set"
     return outcomes
+
+
+def took_effect(observed: int | None, target: int, previous: int | None) -> bool:
+    """Whether a read-back shows the write landed.
+
+    The channel keeps selling between the write and the read-back, and each sale lowers what it
+    shows, so a figure below the target is the target sold down, unless it is exactly what the
+    listing showed before (the write never arrived). A figure above the target, or none, means
+    the write did not land. Misreading a failed write plus sales as success can only leave the
+    listing showing less than planned (never stock that is gone), and the next run corrects it.
+    """
+    if observed is None or observed > target:
+        return False
+    return observed == target or observed != previous
