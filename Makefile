@@ -16,7 +16,7 @@ export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.tributary/dagster
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install manifest dagster-home browser demo sandbox ingest transform push docs ui test lint format bench clean
+.PHONY: help install manifest dagster-home browser demo sandbox ingest transform push docs ui test lint format bench oversell clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ bench: install ## Print the benchmark figures (never pass/fail)
 	$(RUN) python -m benchmarks.ingest_throughput
 	$(RUN) python -m benchmarks.dbt_build
 	$(RUN) python -m benchmarks.push_throughput
+
+oversell: install manifest ## Oversold units, exposure and API use: no sync vs a 15-min sync vs Tributary
+	$(RUN) python -m benchmarks.oversell
 
 clean: ## Remove local state (virtualenv, manifests, caches)
 	rm -rf .venv .tributary .pytest_cache .ruff_cache
