@@ -9,8 +9,9 @@ A *stock drop* is a fall of a SKU's true available between two samples. It is *s
 listing of that SKU displays more than what is left, i.e. once no channel can still sell stock
 that is gone. Its exposure time runs from the sample that saw the drop to the sample that saw
 it shown (minute resolution). Drops no channel was exposed to (every listing already showed
-that little) are counted but not timed; drops still unshown when the scenario ends are timed
-to the end and reported as a lower bound.
+that little) are counted but not timed, and so are drops whose stock came back (a cancellation,
+a restock) before every channel showed them; drops still unshown when the scenario ends are
+timed to the end and reported as a lower bound.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Observer:
     world: StrategyWorld
     drops: list[Drop] = field(default_factory=list)
     exposed_never: int = 0  # drops no listing was exposed to
+    superseded: int = 0  # exposed drops whose stock came back before every channel showed them
     _available: dict[str, int] = field(default_factory=dict)
     _listings_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _open: list[Drop] = field(default_factory=list)
@@ -80,7 +82,10 @@ class Observer:
                 self._open.append(drop)
         still_open = []
         for drop in self._open:
-            if drop.seen_at < now and self._is_shown(drop, shown):
+            if self._available[drop.sku] > drop.left:
+                self.superseded += 1  # the stock came back (a cancellation, a restock)
+                self.drops.remove(drop)
+            elif drop.seen_at < now and self._is_shown(drop, shown):
                 drop.shown_at = now
             else:
                 still_open.append(drop)
