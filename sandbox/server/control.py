@@ -16,6 +16,7 @@ from sandbox.server.context import SandboxContext
 from sandbox.server.faults import FaultSettings
 from sandbox.server.keys import CHANNEL, CONTEXT
 from sandbox.world import truth
+from sandbox.world.state import World
 from sandbox.world.truth import UNIFIED_STATUSES, unified_status
 
 
@@ -290,14 +291,20 @@ async def get_truth_oversells(request: web.Request) -> web.Response:
     return reply({**truth.oversell_summary(world), "list": events})
 
 
+def stock_cell(world: World, body: dict[str, Any]) -> tuple[int, int]:
+    """The (SKU, location) indices a warehouse control request names; KeyError/ValueError."""
+    sku = world.catalog.sku_code.index(body["sku"])
+    location = [loc.code for loc in world.locations].index(body["location"])
+    return sku, location
+
+
 async def post_restock(request: web.Request) -> web.Response:
     context = context_of(request)
     world = context.world
     body = await request.json()
     now = context.sync()
     try:
-        sku = world.catalog.sku_code.index(body["sku"])
-        location = [loc.code for loc in world.locations].index(body["location"])
+        sku, location = stock_cell(world, body)
         quantity = int(body["quantity"])
         arrives = now + int(body.get("in_seconds", 0))
     except (KeyError, ValueError) as error:
@@ -315,8 +322,7 @@ async def post_stock_count(request: web.Request) -> web.Response:
     body = await request.json()
     now = context.sync()
     try:
-        sku = world.catalog.sku_code.index(body["sku"])
-        location = [loc.code for loc in world.locations].index(body["location"])
+        sku, location = stock_cell(world, body)
         on_hand = int(body["on_hand"])
     except (KeyError, ValueError) as error:
         return bad_request(f"need sku, location and on_hand: {error}")
