@@ -119,6 +119,18 @@ class ChannelFaults:
             return self.settings.duplicate_count
         return 0
 
+    @property
+    def rng(self) -> random.Random:
+        """The channel's seeded generator, for record faults a channel applies in a shape of its
+        own (Shopify's GraphQL data): they draw from the same sequence as `shape` does."""
+        return self._random
+
+    def fork(self) -> random.Random:
+        """A generator of its own, seeded by one draw from the channel's. For work that runs
+        beside the request sequence (a bulk export written while polls arrive): its draws must
+        not depend on how other requests interleave with it, or a seed would stop fixing them."""
+        return random.Random(self._random.getrandbits(64))
+
     def shape(self, record: dict[str, Any]) -> dict[str, Any]:
         """Apply an upstream schema change to one record (a no-op unless one is configured)."""
         settings = self.settings

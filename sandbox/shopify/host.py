@@ -7,6 +7,7 @@ Shopify's own message. GraphQL has its own cost bucket (see `graphql.endpoint`).
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -129,6 +130,12 @@ async def bulk_file(request: web.Request) -> web.StreamResponse:
     path = request.app[SERVICE].bulk.file_for(request.match_info["name"])
     if path is None:
         return web.Response(status=404, text="NoSuchKey: The specified key does not exist.")
+    faults = request.app[CONTEXT].faults_of(CHANNEL)
+    if (faults.settings.truncated or faults.settings.malformed) and faults.applies_to(request.path):
+        # The fault middleware can only cut or garble a body it holds, not a streamed file; a
+        # download cut short is exactly what a backfill must notice, so hold it when it may be.
+        body = await asyncio.to_thread(path.read_bytes)
+        return web.Response(body=body, headers={"Content-Type": "application/jsonl"})
     return web.FileResponse(path, headers={"Content-Type": "application/jsonl"})
 
 

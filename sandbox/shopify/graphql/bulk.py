@@ -4,7 +4,9 @@ As on Shopify: one query operation per shop at a time; statuses CREATED -> RUNNI
 COMPLETED (or CANCELING -> CANCELED, FAILED); the result is one JSON object per line and the
 nodes of a nested connection come on their own lines, after their parent, with `__parentId`.
 The file is written to disk (a large world does not fit in memory) and served from a URL that,
-like Shopify's signed storage URL, needs no access token.
+like Shopify's signed storage URL, needs no access token. A renamed field makes the bulk query
+invalid like any unknown field; a corrupt field spoils the lines as they are written, so every
+download of one file gives the same bytes.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from graphql.utilities import value_from_ast
 from sandbox.shopify.graphql.nodes_catalog import utc
 
 if TYPE_CHECKING:
+    from sandbox.shopify.graphql.request_faults import RequestFaults
     from sandbox.shopify.graphql.root import Root
+    from sandbox.shopify.graphql.spoil import Spoiler
 
 CHUNK = 250
 MAX_NESTED_CONNECTIONS = 2
@@ -86,7 +90,7 @@ class BulkOperations:
         return None
 
     def start(
-        self, root: Root, query: str, now: int, origin: str
+        self, root: Root, query: str, now: int, origin: str, faults: RequestFaults
     ) -> tuple[BulkOperation | None, list[dict[str, Any]]]:
         running = [
             op
@@ -109,13 +113,17 @@ class BulkOperations:
                     "message": f"Invalid bulk query: {error.message}",
                 }
             ]
-        problems = validate(self.schema, document)
+        document, undefined = faults.rewrite(document)
+        problems = [
+            *(error["message"] for error in undefined),
+            *(problem.message for problem in validate(self.schema, document)),
+        ]
         if problems:
             return None, [
                 {
                     "code": "INVALID",
                     "field": ["query"],
-                    "message": f"Invalid bulk query: {problems[0].message}",
+                    "message": f"Invalid bulk query: {problems[0]}",
                 }
             ]
         operation_ast = next(
@@ -147,8 +155,9 @@ class BulkOperations:
             for a in field.arguments
         }
         keys = root.root_keys(field.name.value, args)
+        spoiler = faults.bulk_spoiler(f"/_bulk/{_file_name(operation)}")
         operation.task = asyncio.get_running_loop().create_task(
-            self._run(operation, document, root, keys, origin)
+            self._run(operation, document, root, keys, origin, spoiler)
         )
         return operation, []
 
@@ -165,10 +174,16 @@ class BulkOperations:
         return []
 
     async def _run(
-        self, operation: BulkOperation, document: Any, root: Root, keys: Any, origin: str
+        self,
+        operation: BulkOperation,
+        document: Any,
+        root: Root,
+        keys: Any,
+        origin: str,
+        spoiler: Spoiler | None,
     ) -> None:
         operation.status = "RUNNING"
-        path = self.directory / f"bulk-{operation.number}.jsonl"
+        path = self.directory / _file_name(operation)
         try:
             with path.open("wb") as out:
                 for start in range(0, len(keys), CHUNK):
@@ -188,6 +203,8 @@ class BulkOperations:
                         raise RuntimeError(result.errors[0].message)
                     assert result.data is not None
                     for line in _flatten(result.data):
+                        if spoiler is not None:
+                            spoiler.spoil(line)
                         out.write(orjson.dumps(line) + b"\n")
                         operation.objectCount += 1
                     operation.rootObjectCount += len(chunk)
@@ -203,6 +220,10 @@ class BulkOperations:
         operation.path = path
         operation.fileSize = path.stat().st_size
         operation.url = f"{origin}/_bulk/{path.name}" if operation.objectCount else None
+
+
+def _file_name(operation: BulkOperation) -> str:
+    return f"bulk-{operation.number}.jsonl"
 
 
 def _connection_depth(schema: GraphQLSchema, parent: Any, field: FieldNode) -> int:

@@ -2,6 +2,8 @@
 
 Like Shopify, GraphQL answers HTTP 200 for query problems (syntax, validation, cost, throttling)
 with an `errors` array, and every response carries `extensions.cost` with the bucket's state.
+Schema and record faults (a renamed field, corrupt values) are applied here too, see
+`request_faults`: most loads read orders through this endpoint and its bulk exports.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from graphql import (
     validate,
 )
 
-from sandbox.server.keys import CONTEXT, METRICS
+from sandbox.server.keys import CHANNEL, CONTEXT, METRICS
 from sandbox.server.ratelimit import PointsBucket
 from sandbox.shopify.graphql.bulk import BulkOperations
 from sandbox.shopify.graphql.cost import MAX_QUERY_COST, CostModel, operation_cost
+from sandbox.shopify.graphql.request_faults import RequestFaults
 from sandbox.shopify.graphql.root import Root
 from sandbox.shopify.inventory import IdempotencyStore
 
@@ -94,9 +97,11 @@ async def handle(
         document = parse(query)
     except GraphQLError as error:
         return _reply({"errors": [error.formatted]})
-    problems = validate(service.schema, document)
+    faults = RequestFaults.of(service.schema, context.faults_of(request.app[CHANNEL]), request.path)
+    document, undefined = faults.rewrite(document)
+    problems = [*undefined, *(p.formatted for p in validate(service.schema, document))]
     if problems:
-        return _reply({"errors": [p.formatted for p in problems]})
+        return _reply({"errors": problems})
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return _reply(
@@ -146,7 +151,9 @@ async def handle(
             )
     now = context.sync()
     version = request.match_info["version"]
-    root = Root(shop, now, service.bulk, service.idempotency, version, str(request.url.origin()))
+    root = Root(
+        shop, now, service.bulk, service.idempotency, version, str(request.url.origin()), faults
+    )
     result = execute_sync(
         service.schema,
         document,
@@ -160,6 +167,7 @@ async def handle(
     if context.options.rate_limits:
         bucket.refund(requested - actual)
     request[METRICS].writes_applied += root.writes_applied
+    faults.spoil_response(result.data)  # after costing: the cost is of what was really served
     payload: dict[str, Any] = {}
     if result.errors:
         payload["errors"] = [e.formatted for e in result.errors]

@@ -32,6 +32,7 @@ from sandbox.world.truth import shipped_line_counts
 
 if TYPE_CHECKING:
     from sandbox.shopify.graphql.bulk import BulkOperations
+    from sandbox.shopify.graphql.request_faults import RequestFaults
 
 SEQ_BITS = 23  # order sequence numbers stay below 2**23 (8.3M orders per shop)
 
@@ -52,6 +53,7 @@ class Root:
         idempotency: IdempotencyStore,
         api_version: str,
         origin: str,
+        faults: RequestFaults,
     ) -> None:
         self._shop = shop
         self._now = now
@@ -59,6 +61,7 @@ class Root:
         self._idempotency = idempotency
         self._api_version = api_version
         self._origin = origin
+        self._faults = faults
         self.writes_applied = 0
 
     # ---- keys shared by paged queries and bulk operations ----------------------------------
@@ -286,7 +289,7 @@ class Root:
     def bulkOperationRunQuery(
         self, info: GraphQLResolveInfo, query: str, groupObjects: bool = False
     ) -> dict[str, Any]:
-        operation, errors = self._bulk.start(self, query, self._now, self._origin)
+        operation, errors = self._bulk.start(self, query, self._now, self._origin, self._faults)
         return {"bulkOperation": operation, "userErrors": errors}
 
     def bulkOperationCancel(self, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
