@@ -66,8 +66,11 @@ class TokenBucket:
         self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
         self._updated = now
 
-    def acquire(self, cost: float = 1.0) -> float:
-        """Take `cost` tokens, waiting as long as needed; returns the seconds waited."""
+    def acquire(self, cost: float = 1.0, *, until: float | None = None) -> float:
+        """Take `cost` tokens, waiting as long as needed; returns the seconds waited.
+
+        `until` (on this bucket's clock) bounds the wait: when the tokens would only come
+        later, `TimeoutError` is raised at once instead of sleeping past it."""
         cost = min(float(cost), self.capacity)
         waited = 0.0
         while True:
@@ -83,6 +86,8 @@ class TokenBucket:
                         self.stats.waited_s += waited
                         return waited
                     pause = (cost - available) / self.rate
+                if until is not None and now + pause > until:
+                    raise TimeoutError(f"the budget frees {cost:g} tokens only in {pause:.1f} s")
             self._sleep(pause)
             waited += pause
 

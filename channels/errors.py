@@ -1,10 +1,13 @@
 """Typed errors: every failure names the channel, the endpoint and, where known, the cursor.
 
 An operator reading a failed run must know which call broke and where pagination stood, so
-that the cause can be found and the run resumed without guessing.
+that the cause can be found and the run resumed without guessing. Every reason is redacted
+(channels.redact): error texts end up in logs, traces and tickets, credentials must not.
 """
 
 from __future__ import annotations
+
+from channels.redact import redact
 
 
 class ChannelError(Exception):
@@ -19,6 +22,7 @@ class ChannelError(Exception):
         status: int | None = None,
         cursor: str | None = None,
     ) -> None:
+        reason = redact(reason)  # a quoted body may hold a token: never let it travel further
         self.channel = channel
         self.endpoint = endpoint
         self.reason = reason
@@ -41,6 +45,10 @@ class RequestRejectedError(ChannelError):
 
 class RetriesExhaustedError(ChannelError):
     """Throttling, server errors or timeouts outlasted the retry policy."""
+
+
+class DeadlineExceededError(ChannelError):
+    """The job's deadline passed while the channel kept it waiting (retries, throttles, polls)."""
 
 
 class MalformedResponseError(ChannelError):

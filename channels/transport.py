@@ -20,7 +20,9 @@ import httpx
 import orjson
 
 from channels.budget import TokenBucket
+from channels.deadline import Deadline
 from channels.errors import AuthenticationError, MalformedResponseError, RetriesExhaustedError
+from channels.redact import redact
 from channels.retry import RetryPolicy, parse_retry_after
 
 T = TypeVar("T")
@@ -66,7 +68,7 @@ def parse_json(response: httpx.Response) -> Any:
     try:
         return orjson.loads(response.content)
     except orjson.JSONDecodeError as error:
-        snippet = response.content[:80].decode("utf-8", "replace")
+        snippet = redact(response.content[:80].decode("utf-8", "replace"))
         raise Malformed(f"body is not JSON ({error}); starts with {snippet!r}") from error
 
 
@@ -90,9 +92,11 @@ class Transport:
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         tally: RequestTally | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.channel = channel
         self.policy = policy or RetryPolicy()
+        self.deadline = deadline
         self._sleep = sleep
         self.requests = 0
         self.retries = 0
@@ -113,9 +117,9 @@ class Transport:
         failures = 0
         malformed = 0
         reauthenticated = False
+        reason = ""
         while True:
-            if budget is not None:
-                budget.acquire(cost)
+            self._take_turn(endpoint, cursor, reason, budget, cost)
             self.requests += 1
             self.tally.requests += 1
             after: float | None = None
@@ -159,9 +163,37 @@ class Transport:
                     f"gave up after {failures} attempts: {reason}",
                     cursor=cursor,
                 )
-            delay = self.policy.delay(failures, after) if after != 0.0 else 0.0
-            log.info(
-                "%s %s: %s; retry %d in %.2fs", self.channel, endpoint, reason, failures, delay
-            )
-            if delay:
-                self._sleep(delay)
+            self._back_off(endpoint, cursor, reason, failures, after)
+
+    def _take_turn(
+        self,
+        endpoint: str,
+        cursor: str | None,
+        reason: str,
+        budget: TokenBucket | None,
+        cost: float,
+    ) -> None:
+        """Wait for the rate budget, within the deadline (when the job has one)."""
+        if self.deadline is not None:
+            self.deadline.check(self.channel, endpoint, reason, cursor)
+        if budget is None:
+            return
+        try:
+            budget.acquire(cost, until=self.deadline.at if self.deadline else None)
+        except TimeoutError:
+            assert self.deadline is not None  # only a deadline bounds the wait
+            waiting = reason or "waiting for the rate budget"
+            self.deadline.fail(self.channel, endpoint, waiting, cursor)
+
+    def _back_off(
+        self, endpoint: str, cursor: str | None, reason: str, failures: int, after: float | None
+    ) -> None:
+        """Sleep before the next attempt: the server's Retry-After or our backoff."""
+        delay = self.policy.delay(failures, after) if after != 0.0 else 0.0
+        if self.deadline is not None and not self.deadline.allows(delay):
+            self.deadline.fail(self.channel, endpoint, reason, cursor)
+        log.info(
+            "%s %s: %s; retry %d in %.2fs", self.channel, endpoint, redact(reason), failures, delay
+        )
+        if delay:
+            self._sleep(delay)

@@ -16,7 +16,9 @@ import httpx
 from channels.amazon.config import AmazonAccount
 from channels.amazon.lwa import CHANNEL, LwaTokens
 from channels.budget import TokenBucket, shared_budget
+from channels.deadline import Deadline
 from channels.errors import RequestRejectedError
+from channels.redact import register
 from channels.retry import RetryPolicy
 from channels.transport import (
     Malformed,
@@ -45,10 +47,12 @@ class AmazonClient:
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
         tally: RequestTally | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.account = account
+        register(account.client_secret, *(region.refresh_token for region in account.regions))
         self.http = http or httpx.Client(timeout=httpx.Timeout(account.timeout_s))
-        self.transport = Transport(CHANNEL, policy, tally=tally)
+        self.transport = Transport(CHANNEL, policy, tally=tally, deadline=deadline)
         self.tokens = LwaTokens(account, self.http, self.transport)
 
     def budget(self, region: str, operation: str) -> TokenBucket:

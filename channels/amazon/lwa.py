@@ -14,6 +14,7 @@ import httpx
 
 from channels.amazon.config import AmazonAccount
 from channels.errors import AuthenticationError
+from channels.redact import register
 from channels.transport import Malformed, Transport, parse_json, retry_for_status
 
 CHANNEL = "amazon"
@@ -66,6 +67,7 @@ class LwaTokens:
             interpret,
             endpoint=f"LWA token ({region})",
         )
+        register(token)
         self.exchanges += 1
         margin = min(self.account.refresh_margin_s, lifetime / 10)
         self._tokens[region] = (token, time.monotonic() + lifetime - margin)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import orjson
 
+from channels.deadline import sleep_within
 from channels.errors import ChannelError, MalformedResponseError, RequestRejectedError
 from channels.shopify.client import CHANNEL, ShopifyClient
 from channels.transport import Malformed, retry_for_status
@@ -82,7 +83,7 @@ class BulkExport:
             current = self.client.graphql(CURRENT).get("currentBulkOperation")
             if not current or current.get("status") not in RUNNING:
                 return
-            time.sleep(self.client.store.bulk_poll_s)
+            self._pause(f"another bulk operation ({current.get('id')}) is still running")
 
     def _wait(self, operation_id: str) -> str | None:
         deadline = time.monotonic() + self.max_wait_s
@@ -100,17 +101,29 @@ class BulkExport:
                     f"{operation_id} ended {status} ({operation.get('errorCode')}); "
                     f"partial data: {operation.get('partialDataUrl')}",
                 )
-            time.sleep(self.client.store.bulk_poll_s)
+            self._pause(f"bulk operation {operation_id} is {status}")
         raise ChannelError(CHANNEL, "bulkOperation", f"{operation_id} still running at deadline")
 
+    def _pause(self, reason: str) -> None:
+        """Wait one poll interval, unless that would run past the job's deadline."""
+        transport = self.client.transport
+        sleep_within(
+            transport.deadline, self.client.store.bulk_poll_s, CHANNEL, "bulkOperation", reason
+        )
+
     def _download(self, url: str, path: Path) -> None:
-        """Fetch the result file (a signed URL: no access token, no API budget)."""
+        """Fetch the result file (a signed URL: no access token, no API budget).
+
+        A refused download (429, 5xx) is read whole before the stream closes, so the retry
+        loop can read its body and Retry-After like any other answer."""
 
         def fetch() -> httpx.Response:
             with path.open("wb") as file, self.client.http.stream("GET", url) as response:
                 if response.status_code == 200:
                     for chunk in response.iter_bytes():
                         file.write(chunk)
+                else:
+                    response.read()
                 return response
 
         def check(response: httpx.Response) -> None:

@@ -15,7 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from channels.budget import TokenBucket, shared_budget
+from channels.deadline import Deadline
 from channels.errors import AuthenticationError, RequestRejectedError
+from channels.redact import register
 from channels.retry import RetryPolicy
 from channels.shopify.config import ShopifyStore
 from channels.transport import (
@@ -40,10 +42,12 @@ class ShopifyClient:
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
         tally: RequestTally | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.store = store
+        register(store.access_token)
         self.http = http or httpx.Client(timeout=httpx.Timeout(store.timeout_s))
-        self.transport = Transport(CHANNEL, policy, tally=tally)
+        self.transport = Transport(CHANNEL, policy, tally=tally, deadline=deadline)
         self.rest_budget = shared_budget(
             (CHANNEL, store.store_id, "rest"),
             lambda: TokenBucket(store.rest_bucket_size, store.rest_leak, reserve=1.0),

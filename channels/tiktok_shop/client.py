@@ -16,7 +16,9 @@ import httpx
 import orjson
 
 from channels.budget import TokenBucket, shared_budget
+from channels.deadline import Deadline
 from channels.errors import AuthenticationError, BusinessError
+from channels.redact import register
 from channels.retry import RetryPolicy
 from channels.tiktok_shop.config import TikTokShopConfig
 from channels.tiktok_shop.signing import sign
@@ -44,10 +46,12 @@ class TikTokShopClient:
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
         tally: RequestTally | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.config = config
+        register(config.app_secret, config.refresh_token)
         self.http = http or httpx.Client(timeout=httpx.Timeout(config.timeout_s))
-        self.transport = Transport(CHANNEL, policy, tally=tally)
+        self.transport = Transport(CHANNEL, policy, tally=tally, deadline=deadline)
         self._lock = threading.Lock()
         self._token: tuple[str, float] | None = None
         self._refresh_token = config.refresh_token
@@ -101,6 +105,7 @@ class TikTokShopClient:
         self._refresh_token = str(data.get("refresh_token") or self._refresh_token)
         expires = float(data.get("access_token_expire_in") or time.time() + 3600)
         self._token = (str(data["access_token"]), expires)
+        register(self._token[0], self._refresh_token)
         return self._token[0]
 
     def _forget_token(self) -> None:

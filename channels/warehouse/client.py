@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 
 from channels.budget import TokenBucket, shared_budget
+from channels.deadline import Deadline
 from channels.errors import AuthenticationError, RequestRejectedError
+from channels.redact import register
 from channels.retry import RetryPolicy
 from channels.transport import Malformed, RequestTally, Transport, parse_json, retry_for_status
 
@@ -58,13 +60,15 @@ class WarehouseClient:
         policy: RetryPolicy | None = None,
         http: httpx.Client | None = None,
         tally: RequestTally | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.config = config
+        register(config.api_key)
         self.http = http or httpx.Client(
             timeout=httpx.Timeout(config.timeout_s),
             headers={"Authorization": f"Bearer {config.api_key}"},
         )
-        self.transport = Transport(CHANNEL, policy, tally=tally)
+        self.transport = Transport(CHANNEL, policy, tally=tally, deadline=deadline)
         self.budget = shared_budget(
             (CHANNEL, config.base_url, "api"),
             lambda: TokenBucket(config.burst, config.requests_per_second),

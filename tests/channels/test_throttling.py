@@ -4,6 +4,7 @@ both Retry-After forms are honoured when a throttle does come."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -32,18 +33,23 @@ def shopify_client(manifest: dict[str, Any]) -> ShopifyClient:
 def test_rest_paging_is_paced_by_the_bucket_not_by_429s(
     sandbox: Callable[..., dict[str, Any]],
 ) -> None:
-    # 40-request bucket leaking 2/s, time-scaled x10: 50 pages must drain it and then pace.
-    manifest = sandbox(scale="small", rate_limits=True, time_scale=10)
-    client = shopify_client(manifest)
-    orders = [
-        order
-        for page in client.rest_pages("orders.json", "orders", {"status": "any", "limit": 18})
-        for order in page
-    ]
-    assert len(orders) == 900
-    assert client.transport.requests == 50
-    assert client.transport.throttled == 0
-    assert client.rest_budget.stats.waited_s > 0  # the budget did the pacing
+    # A 40-request bucket leaking 2/s, time-scaled x20 (40/s of wall time). Four workers share
+    # the shop's budget, as every caller in a process does, and ask for 200 pages between
+    # them, far faster than it leaks: the budget must hold them back, not Shopify's 429s.
+    manifest = sandbox(scale="small", rate_limits=True, time_scale=20)
+    clients = [shopify_client(manifest) for _ in range(4)]
+
+    def page_through(client: ShopifyClient) -> list[dict[str, Any]]:
+        pages = client.rest_pages("orders.json", "orders", {"status": "any", "limit": 18})
+        return [order for page in pages for order in page]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(page_through, clients))
+    assert [len(orders) for orders in results] == [900] * 4
+    assert [client.transport.requests for client in clients] == [50] * 4
+    assert sum(client.transport.throttled for client in clients) == 0
+    assert clients[0].rest_budget is clients[1].rest_budget, "one budget per shop"
+    assert clients[0].rest_budget.stats.waited_s > 0  # the budget did the pacing
 
 
 @pytest.mark.parametrize("form", ["integer", "decimal"])
