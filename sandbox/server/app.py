@@ -35,7 +35,7 @@ async def observe_and_inject(request: web.Request, handler: Handler) -> web.Stre
     request[METRICS] = metrics
     metrics.requests += 1
     faults = context.faults_of(channel)
-    verdict = faults.decide(request.path)
+    verdict = faults.decide(request.path, request.method)
     if verdict.delay_s and not verdict.hang:
         metrics.faults["slow"] += 1
     await faults.wait(verdict)

@@ -35,7 +35,13 @@ class FaultSettings:
     # dropped. Only records that have the field are touched (a missing id, a "12,30" amount).
     corrupt_field: dict[str, Any] | None = None
     zero_stock: bool = False  # a bad stock read: every quantity reported as 0
+    # a silently short read: this share of the records of list answers is left out (1.0: the
+    # answer is empty), pages and cursors unchanged
+    dropped_records: float = 0.0
     paths: list[str] = field(default_factory=list)  # regexes; empty means every endpoint
+    # HTTP methods the transport faults hit (e.g. ["GET"]: a read-back fails, the write does
+    # not); empty means every method
+    methods: list[str] = field(default_factory=list)
 
     @classmethod
     def parse(cls, payload: dict[str, Any]) -> FaultSettings:
@@ -44,7 +50,7 @@ class FaultSettings:
         if unknown:
             raise ValueError(f"unknown fault settings {sorted(unknown)}; known: {sorted(known)}")
         settings = cls(**payload)
-        for kind in FAULT_KINDS:
+        for kind in (*FAULT_KINDS, "dropped_records"):
             share = getattr(settings, kind)
             if not 0 <= share <= 1:
                 raise ValueError(f"{kind} must be a share between 0 and 1, got {share}")
@@ -59,6 +65,7 @@ class FaultSettings:
             raise ValueError('corrupt_field must be {"field": name, "share": 0..1, "value"?: v}')
         for pattern in settings.paths:
             re.compile(pattern)
+        settings.methods = [method.upper() for method in settings.methods]
         return settings
 
     def as_dict(self) -> dict[str, Any]:
@@ -88,14 +95,16 @@ class ChannelFaults:
     def configure(self, settings: FaultSettings) -> None:
         self.settings = settings
 
-    def applies_to(self, path: str) -> bool:
-        patterns = self.settings.paths
+    def applies_to(self, path: str, method: str | None = None) -> bool:
+        patterns, methods = self.settings.paths, self.settings.methods
+        if method is not None and methods and method.upper() not in methods:
+            return False
         return not patterns or any(re.search(p, path) for p in patterns)
 
-    def decide(self, path: str) -> Verdict:
+    def decide(self, path: str, method: str | None = None) -> Verdict:
         verdict = Verdict()
         settings = self.settings
-        if not self.applies_to(path):
+        if not self.applies_to(path, method):
             return verdict
         roll = self._random.random
         if roll() < settings.throttle:
@@ -158,6 +167,8 @@ class ChannelFaults:
 
     def shape_all(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         settings = self.settings
+        if settings.dropped_records:
+            records = [r for r in records if self._random.random() >= settings.dropped_records]
         if not (settings.renamed_field or settings.added_field or settings.corrupt_field):
             return records
         return [self.shape(record) for record in records]
