@@ -32,11 +32,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import dlt
 import duckdb
 import httpx
 
 from benchmarks.sandbox_serving import ServedSandbox
+from core.warehouse import Warehouse
 from dlt_sources.common.run import ingest_channel
 from orchestration.transform import DbtRun, run_dbt
 
@@ -66,7 +66,7 @@ def ingest(directory: Path, manifest: dict[str, Any]) -> float:
         report = ingest_channel(
             slug,
             config_file=config,
-            destination=dlt.destinations.duckdb(str(directory / "warehouse.duckdb")),
+            warehouse=Warehouse(directory / "warehouse.duckdb"),
             pipelines_dir=directory / "pipelines",
         )
         print(f"    {report.summary()}", flush=True)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import dlt
 import psutil
 
 from benchmarks.sandbox_serving import ServedSandbox
@@ -34,6 +33,7 @@ from channels.shopify import ShopifyClient, ShopifyStore
 from channels.tiktok_shop import TikTokShopClient, TikTokShopConfig
 from channels.transport import Transport
 from channels.warehouse import WarehouseClient, WarehouseConfig
+from core.warehouse import Warehouse
 from dlt_sources.common.run import ingest_channel
 
 
@@ -186,7 +186,7 @@ def medium_ingest_memory() -> None:
                 ingest_channel(
                     slug,
                     config_file=config,
-                    destination=dlt.destinations.duckdb(str(directory / "warehouse.duckdb")),
+                    warehouse=Warehouse(directory / "warehouse.duckdb"),
                     pipelines_dir=directory / "pipelines",
                 ).summary()
                 for slug in ("shopify", "amazon", "tiktok_shop", "warehouse")

@@ -12,13 +12,14 @@ import dlt
 from dlt.sources import DltResource
 
 from channels.amazon import AmazonAccount, AmazonClient
+from channels.deadline import Deadline
 from channels.retry import RetryPolicy
 from channels.transport import RequestTally
 from dlt_sources.amazon import checks
 from dlt_sources.common.checks import Check
 from dlt_sources.common.dedupe import Once
 from dlt_sources.common.lazy import lazily
-from dlt_sources.common.quarantine import Sorter
+from dlt_sources.common.quarantine import Screening, Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow, iso, parse_time
 
@@ -32,10 +33,14 @@ def amazon_source(
     history_days: float = 730.0,
     policy: RetryPolicy | None = None,
     tally: RequestTally | None = None,
+    deadline: Deadline | None = None,
 ) -> list[DltResource]:
     client = lazily(
-        lambda: AmazonClient(AmazonAccount.from_mapping(settings), policy=policy, tally=tally)
+        lambda: AmazonClient(
+            AmazonAccount.from_mapping(settings), policy=policy, tally=tally, deadline=deadline
+        )
     )
+    screening = Screening.from_settings(settings)
     lookback = timedelta(minutes=lookback_minutes)
     initial = datetime.now(UTC) - timedelta(days=history_days)
 
@@ -44,7 +49,9 @@ def amazon_source(
         for region in client().account.regions:
             state = dlt.current.resource_state().setdefault("regions", {})
             window = UpdateWindow(state.setdefault(region.name, {}), lookback, initial)
-            yield from _orders(client(), region.name, list(region.marketplace_ids), window)
+            yield from _orders(
+                client(), region.name, list(region.marketplace_ids), window, screening
+            )
 
     @dlt.resource(name="fba_inventory", write_disposition="replace")
     def fba_inventory() -> Iterator[Any]:
@@ -55,12 +62,19 @@ def amazon_source(
             "fba_inventory",
             "getInventorySummaries",
             "sellerSku",
+            screening,
         )
 
     @dlt.resource(name="listings", write_disposition="replace")
     def listings() -> Iterator[Any]:
         yield from _snapshot(
-            client(), client().listings, checks.LISTING, "listings", "searchListingsItems", "sku"
+            client(),
+            client().listings,
+            checks.LISTING,
+            "listings",
+            "searchListingsItems",
+            "sku",
+            screening,
         )
 
     return [orders, fba_inventory, listings]
@@ -73,15 +87,17 @@ def _snapshot(
     table: str,
     endpoint: str,
     key: str,
+    screening: Screening,
 ) -> Iterator[Any]:
     """Every marketplace's current state of one kind (stock, listings), checked, once each."""
     for region in client.account.regions:
         for marketplace in region.marketplace_ids:
-            sorter, once = Sorter(CHANNEL, marketplace), Once(lambda r: r.get(key))
+            sorter, once = Sorter(CHANNEL, marketplace, screening), Once(lambda r: r.get(key))
             for page in pages_of(region.name, marketplace):
                 yield from _checked(
                     sorter, once.fresh(page), rules, table, endpoint, key, marketplace
                 )
+            sorter.judge(snapshot=True)
 
 
 def _checked(
@@ -103,10 +119,15 @@ def _checked(
 
 
 def _orders(
-    client: AmazonClient, region: str, marketplaces: list[str], window: UpdateWindow
+    client: AmazonClient,
+    region: str,
+    marketplaces: list[str],
+    window: UpdateWindow,
+    screening: Screening,
 ) -> Iterator[Any]:
     """New or changed orders of one region, each with its items; advances the window."""
     window_end: str | None = None
+    sorters: dict[str, Sorter] = {}  # one per marketplace, judged on the whole increment
     for page in client.orders(region, marketplaces, iso(window.start)):
         window_end = window_end or page.last_updated_before
         fresh = [
@@ -114,10 +135,9 @@ def _orders(
             for order in page.orders
             if window.is_new(str(order.get("AmazonOrderId")), order.get("LastUpdateDate") or 0)
         ]
-        sorters: dict[str, Sorter] = {}
         for order in fresh:
             market = str(order.get("MarketplaceId") or marketplaces[0])
-            sorter = sorters.setdefault(market, Sorter(CHANNEL, market))
+            sorter = sorters.setdefault(market, Sorter(CHANNEL, market, screening))
             good, bad = sorter.split(
                 [order],
                 checks.ORDER,
@@ -158,6 +178,8 @@ def _orders(
                     stamp(good_items, CHANNEL, market),
                     primary_key=("AmazonOrderId", "OrderItemId"),
                 )
+    for sorter in sorters.values():
+        sorter.judge()
     window.advance(parse_time(window_end) if window_end else None)
 
 

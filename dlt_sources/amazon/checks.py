@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlt_sources.common.checks import money, one_of, required, timestamp
+from dlt_sources.common.checks import money, one_of, required, timestamp, whole_number
 
 ORDER_STATUSES = (
     "Pending",
@@ -26,7 +26,7 @@ ORDER = [
 
 ORDER_ITEM = [
     required("OrderItemId"),
-    required("QuantityOrdered"),
+    whole_number("QuantityOrdered"),
     money("ItemPrice.Amount", optional=True),
 ]
 

@@ -49,6 +49,20 @@ def positive_count(path: str) -> Check:
     return check
 
 
+def whole_number(path: str) -> Check:
+    """A whole number of units, zero or more: a stock count of "lots" or 2.5 is not one."""
+
+    def check(record: dict[str, Any]) -> str | None:
+        value = dig(record, path)
+        if value is _MISSING or value is None:
+            return f"missing {path}"
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"{path} must be a whole number of units, got {value!r}"
+        return None
+
+    return check
+
+
 def non_empty(path: str) -> Check:
     def check(record: dict[str, Any]) -> str | None:
         value = dig(record, path)

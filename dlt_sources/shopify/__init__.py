@@ -10,11 +10,12 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from channels.deadline import Deadline
 from channels.retry import RetryPolicy
 from channels.shopify import ShopifyClient, ShopifyStore
 from channels.transport import RequestTally
 from dlt_sources.common.lazy import lazily
-from dlt_sources.common.quarantine import Sorter
+from dlt_sources.common.quarantine import Screening, Sorter
 from dlt_sources.common.tables import FROZEN
 from dlt_sources.common.window import UpdateWindow
 from dlt_sources.shopify.catalog import catalog_batches, customer_batches, stock_batches
@@ -40,34 +41,49 @@ def shopify_source(
     bulk_above_orders: int = 2_000,
     policy: RetryPolicy | None = None,
     tally: RequestTally | None = None,
+    deadline: Deadline | None = None,
 ) -> list[DltResource]:
     """`settings` is the channel's configuration (see `dlt_sources.common.config`)."""
     clients = lazily(
-        lambda: [ShopifyClient(store, policy=policy, tally=tally) for store in stores(settings)]
+        lambda: [
+            ShopifyClient(store, policy=policy, tally=tally, deadline=deadline)
+            for store in stores(settings)
+        ]
     )
     lookback = timedelta(minutes=lookback_minutes)
+    screening = Screening.from_settings(settings)
+
+    def sorter_for(client: ShopifyClient) -> Sorter:
+        return Sorter(CHANNEL, client.store.store_id, screening)
 
     @dlt.resource(name="orders", write_disposition="merge", primary_key=("store_id", "id"))
     def orders() -> Iterator[Any]:
         for client in clients():
-            sorter = Sorter(CHANNEL, client.store.store_id)
+            sorter = sorter_for(client)
             window = _window(client.store.store_id, lookback)
             yield from order_batches(client, window, sorter, bulk_above=bulk_above_orders)
+            sorter.judge()
 
     @dlt.resource(name="catalog", write_disposition="replace")
     def catalog() -> Iterator[Any]:
         for client in clients():
-            yield from catalog_batches(client, Sorter(CHANNEL, client.store.store_id))
+            sorter = sorter_for(client)
+            yield from catalog_batches(client, sorter)
+            sorter.judge(snapshot=True)
 
     @dlt.resource(name="stock", write_disposition="replace")
     def stock() -> Iterator[Any]:
         for client in clients():
-            yield from stock_batches(client, Sorter(CHANNEL, client.store.store_id))
+            sorter = sorter_for(client)
+            yield from stock_batches(client, sorter)
+            sorter.judge(snapshot=True)
 
     @dlt.resource(name="customers", write_disposition="merge", primary_key=("store_id", "id"))
     def customers() -> Iterator[Any]:
         for client in clients():
+            sorter = sorter_for(client)
             window = _window(client.store.store_id, lookback)
-            yield from customer_batches(client, window, Sorter(CHANNEL, client.store.store_id))
+            yield from customer_batches(client, window, sorter)
+            sorter.judge()
 
     return [orders, catalog, stock, customers]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlt_sources.common.checks import each, money, one_of, required, timestamp
+from dlt_sources.common.checks import each, money, one_of, required, timestamp, whole_number
 
 FINANCIAL = (
     "PENDING",
@@ -29,7 +29,7 @@ FULFILLMENT = (
 
 LINE_ITEM = [
     required("id"),
-    required("quantity"),
+    whole_number("quantity"),
     money("originalUnitPriceSet.shopMoney.amount"),
 ]
 

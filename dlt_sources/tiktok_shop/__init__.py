@@ -10,12 +10,13 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from channels.deadline import Deadline
 from channels.retry import RetryPolicy
 from channels.tiktok_shop import TikTokShopClient, TikTokShopConfig
 from channels.transport import RequestTally
 from dlt_sources.common.dedupe import Once
 from dlt_sources.common.lazy import lazily
-from dlt_sources.common.quarantine import Sorter
+from dlt_sources.common.quarantine import Screening, Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow
 from dlt_sources.tiktok_shop import checks
@@ -30,19 +31,21 @@ def tiktok_shop_source(
     lookback_minutes: float = 15.0,
     policy: RetryPolicy | None = None,
     tally: RequestTally | None = None,
+    deadline: Deadline | None = None,
 ) -> list[DltResource]:
     client = lazily(
         lambda: TikTokShopClient(
-            TikTokShopConfig.from_mapping(settings), policy=policy, tally=tally
+            TikTokShopConfig.from_mapping(settings), policy=policy, tally=tally, deadline=deadline
         )
     )
+    screening = Screening.from_settings(settings)
     lookback = timedelta(minutes=lookback_minutes)
 
     @dlt.resource(name="orders", write_disposition="merge", primary_key=("store_id", "id"))
     def orders() -> Iterator[Any]:
         store_id = str(client().shop["id"])
         window = UpdateWindow(dlt.current.resource_state(), lookback, EPOCH)
-        sorter = Sorter(CHANNEL, store_id)
+        sorter = Sorter(CHANNEL, store_id, screening)
         for page in client().orders(int(window.start.timestamp())):
             fresh = [o for o in page if window.is_new(str(o.get("id")), o.get("update_time") or 0)]
             good, bad = sorter.split(
@@ -58,12 +61,13 @@ def tiktok_shop_source(
                 )
             if bad:
                 yield sorter.rows(bad)
+        sorter.judge()
         window.advance()
 
     @dlt.resource(name="products", write_disposition="replace")
     def products() -> Iterator[Any]:
         store_id = str(client().shop["id"])
-        sorter, once = Sorter(CHANNEL, store_id), Once(lambda r: r.get("id"))
+        sorter, once = Sorter(CHANNEL, store_id, screening), Once(lambda r: r.get("id"))
         for page in client().products():
             good, bad = sorter.split(
                 once.fresh(page),
@@ -93,5 +97,6 @@ def tiktok_shop_source(
                 )
             if bad:
                 yield sorter.rows(bad)
+        sorter.judge(snapshot=True)
 
     return [orders, products]

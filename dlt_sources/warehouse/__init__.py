@@ -10,6 +10,7 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from channels.deadline import Deadline
 from channels.retry import RetryPolicy
 from channels.transport import RequestTally
 from channels.warehouse import WarehouseClient, WarehouseConfig
@@ -20,16 +21,17 @@ from dlt_sources.common.checks import (
     positive_count,
     required,
     timestamp,
+    whole_number,
 )
 from dlt_sources.common.dedupe import Once
 from dlt_sources.common.lazy import lazily
-from dlt_sources.common.quarantine import Sorter
+from dlt_sources.common.quarantine import Screening, Sorter
 from dlt_sources.common.tables import FROZEN, stamp, to_table
 from dlt_sources.common.window import UpdateWindow, iso
 
 CHANNEL = "warehouse"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-INVENTORY: list[Check] = [required("sku"), required("location"), required("on_hand")]
+INVENTORY: list[Check] = [required("sku"), required("location"), whole_number("on_hand")]
 SHIPMENT: list[Check] = [required("id"), timestamp("updated_at")]
 KIT: list[Check] = [
     required("sku"),
@@ -45,11 +47,15 @@ def warehouse_source(
     lookback_minutes: float = 15.0,
     policy: RetryPolicy | None = None,
     tally: RequestTally | None = None,
+    deadline: Deadline | None = None,
 ) -> list[DltResource]:
     client = lazily(
-        lambda: WarehouseClient(WarehouseConfig.from_mapping(settings), policy=policy, tally=tally)
+        lambda: WarehouseClient(
+            WarehouseConfig.from_mapping(settings), policy=policy, tally=tally, deadline=deadline
+        )
     )
     store_id = str(settings.get("store_id", "3pl"))
+    screening = Screening.from_settings(settings)
     lookback = timedelta(minutes=lookback_minutes)
 
     @dlt.resource(name="locations", write_disposition="replace", primary_key=("code",))
@@ -67,7 +73,7 @@ def warehouse_source(
     ) -> Iterator[Any]:
         """A whole table read again each run: checked rows replace the table, the rest go
         to quarantine; each row carries the `as_of` its page states, where it states one."""
-        sorter, once = Sorter(CHANNEL, store_id), Once(key)
+        sorter, once = Sorter(CHANNEL, store_id, screening), Once(key)
         for page in client().pages(path):
             good, bad = sorter.split(
                 once.fresh(page.records),
@@ -83,6 +89,7 @@ def warehouse_source(
                 yield to_table(table, stamp(good, CHANNEL, store_id), write_disposition="replace")
             if bad:
                 yield sorter.rows(bad)
+        sorter.judge(snapshot=True)
 
     @dlt.resource(name="kits", write_disposition="replace", primary_key=("sku",))
     def kits() -> Iterator[Any]:
@@ -97,7 +104,7 @@ def warehouse_source(
 
     def changes(path: str, table: str, cursor: str, rules: list[Check]) -> Iterator[Any]:
         window = UpdateWindow(dlt.current.resource_state(), lookback, EPOCH)
-        sorter = Sorter(CHANNEL, store_id)
+        sorter = Sorter(CHANNEL, store_id, screening)
         params = {} if window.first_run else {"updated_since": iso(window.start)}
         for page in client().pages(path, params):
             fresh = [r for r in page.records if window.is_new(str(r.get("id")), r.get(cursor) or 0)]
@@ -108,6 +115,7 @@ def warehouse_source(
                 yield to_table(table, stamp(good, CHANNEL, store_id), primary_key=("id",))
             if bad:
                 yield sorter.rows(bad)
+        sorter.judge()
         window.advance()
 
     @dlt.resource(name="shipments", write_disposition="merge", primary_key=("id",))

@@ -11,9 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import dlt
 import duckdb
 
+from core.warehouse import Warehouse
 from dlt_sources.common.pipeline import IngestReport
 from dlt_sources.common.run import ingest_channel
 from tests.helpers.clients import Control
@@ -58,7 +58,7 @@ class Ingest:
             slug: ingest_channel(
                 slug,
                 config_file=self.config,
-                destination=dlt.destinations.duckdb(str(self.database)),
+                warehouse=Warehouse(self.database),
                 pipelines_dir=self.directory / "pipelines",
                 **{**self.options, **overrides},
             )

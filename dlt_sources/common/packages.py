@@ -1,0 +1,129 @@
+"""Surgery on dlt's load packages before they load: what dlt's own loader gets wrong.
+
+**Finishing a load a killed run left behind, without loading any row twice.** dlt loads a
+package job by job: each job's rows commit in the warehouse, then dlt records the job as done
+in its working directory. A process killed between the two leaves a job that is listed as
+started yet may already have landed; dlt runs such a job again when the package is resumed,
+and its rows would then be there twice (seen as 152 product rows for 76 products).
+
+Before resuming, every started job whose outcome dlt did not record is undone: the rows it
+carries (identified by their `_dlt_id`, which dlt assigns once, when it normalizes) are
+deleted from the table it loads into, in the staging dataset for merged and replaced tables,
+in the dataset itself for appended ones. Running it again then lands each row exactly once.
+SQL follow-up jobs (the merge or replace into the final table) run in one transaction and
+recompute their result from staging, so running them again is harmless.
+
+**Empty snapshot files.** dlt writes an empty file for a replace table that received no rows,
+so that the table gets truncated; DuckDB reads an empty JSONL file as one column named `json`
+and the load fails ("Table kits does not have a column with name json"), every run, for a
+shop that simply has no kits. An empty snapshot only gets this far when the table was empty
+before too (`Sorter.judge` refuses one that had rows), so the empty job is dropped instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import dlt
+import orjson
+from dlt.common.storages import FileStorage
+from dlt.common.storages.load_package import ParsedLoadJobFileName
+
+log = logging.getLogger(__name__)
+
+DATA_FORMATS = ("jsonl",)
+
+
+def finish_interrupted_loads(pipeline: dlt.Pipeline, target: Any) -> list[str]:
+    """Normalize and load every package an earlier run left; returns their load ids."""
+    if not pipeline.has_pending_data:
+        return []
+    if pipeline.list_extracted_load_packages():
+        pipeline.normalize()
+        drop_empty_jobs(pipeline)
+    pending = list(pipeline.list_normalized_load_packages())
+    if not pending:
+        return []
+    pipeline.destination = target
+    with pipeline.destination_client() as client:
+        for load_id in pending:
+            undo_unrecorded_jobs(pipeline, client, load_id)
+    pipeline.load(destination=target)
+    return pending
+
+
+def undo_unrecorded_jobs(pipeline: dlt.Pipeline, client: Any, load_id: str) -> int:
+    """Delete the rows of every started job of `load_id` whose outcome dlt never recorded;
+    returns how many jobs were undone."""
+    packages = pipeline._get_load_storage().normalized_packages  # dlt: no public API
+    undone = 0
+    for job_path in packages.list_started_jobs(load_id):
+        name = Path(job_path).name
+        if packages.load_pending_transition(load_id, name) is not None:
+            continue  # dlt knows this job's outcome and will not run it again
+        job = ParsedLoadJobFileName.parse(name)
+        if job.file_format not in DATA_FORMATS:
+            continue
+        row_ids = _row_ids(packages.storage.make_full_path(job_path))
+        if row_ids and _delete_rows(client, job.table_name, row_ids):
+            undone += 1
+            log.warning(
+                "load %s: job %s may have landed before the run was killed; "
+                "removed its %d rows so that resuming loads them once",
+                load_id,
+                name,
+                len(row_ids),
+            )
+    return undone
+
+
+def drop_empty_jobs(pipeline: dlt.Pipeline) -> list[str]:
+    """Remove the new JSONL jobs of every pending package that hold no row; returns them."""
+    packages = pipeline._get_load_storage().normalized_packages  # dlt: no public API
+    dropped = []
+    for load_id in packages.list_packages():
+        for job_path in packages.list_new_jobs(load_id):
+            name = Path(job_path).name
+            if ParsedLoadJobFileName.parse(name).file_format not in DATA_FORMATS:
+                continue
+            full_path = packages.storage.make_full_path(job_path)
+            if not _has_rows(full_path):
+                Path(full_path).unlink()
+                dropped.append(name)
+    return dropped
+
+
+def _has_rows(path: str) -> bool:
+    with FileStorage.open_zipsafe_ro(path, "rb") as file:
+        return any(line.strip() for line in file)
+
+
+def _row_ids(path: str) -> list[str]:
+    with FileStorage.open_zipsafe_ro(path, "rb") as file:
+        return [
+            str(orjson.loads(line)["_dlt_id"])
+            for line in file
+            if line.strip() and b"_dlt_id" in line
+        ]
+
+
+def _delete_rows(client: Any, table: str, row_ids: list[str]) -> bool:
+    """Delete `row_ids` from the table the job loads into; False when it does not exist yet."""
+    staged = client.should_load_data_to_staging_dataset(table)
+    scope = client.with_staging_dataset() if staged else contextlib.nullcontext()
+    with scope:
+        sql = client.sql_client
+        qualified = sql.make_qualified_table_name(table)
+        try:
+            sql.execute_sql(
+                f"delete from {qualified} where _dlt_id in (select unnest(%s::varchar[]))",  # noqa: S608
+                row_ids,
+            )
+        except Exception as error:  # a table the crash never created is not an error
+            if "does not exist" in str(error):
+                return False
+            raise
+    return True

@@ -1,0 +1,147 @@
+"""Ingest among other processes: a second ingest, a dashboard on the working file, a kill -9
+in the middle of a load. Each ends with exactly the truth, and says what it did."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tests.helpers.clients import Control
+from tests.ingest.raw import Ingest, check_listings_and_stock, truth_facts
+
+World = Callable[..., tuple[dict[str, Any], Control, Ingest]]
+# Tables a load replaces whole, with the key that makes a row unique in the snapshot.
+SNAPSHOT_KEYS = {
+    "raw_shopify.products": "store_id, id",
+    "raw_shopify.product_variants": "store_id, id",
+    "raw_shopify.inventory_levels": "store_id, inventory_item_id, location_id",
+    "raw_amazon.listings": "store_id, sku",
+    "raw_tiktok_shop.products": "store_id, id",
+    "raw_warehouse.inventory": "sku, location",
+    "raw_warehouse.items": "sku",
+}
+# A dashboard holding the working file the way a BI tool would: open read-only, query, close,
+# every 0.1 s. Counts the times DuckDB refused it (the pipeline was writing).
+DASHBOARD = """
+import os, sys, time, duckdb
+path, stop = sys.argv[1], sys.argv[2]
+reads = refused = 0
+while not os.path.exists(stop):
+    try:
+        with duckdb.connect(path, read_only=True) as c:
+            c.execute("select count(*) from information_schema.tables").fetchall()
+            time.sleep(0.03)
+        reads += 1
+    except duckdb.Error:
+        refused += 1
+    time.sleep(0.1)
+print(reads, refused)
+"""
+
+
+def cli(ingest: Ingest, *args: str, **popen: Any) -> subprocess.Popen[str]:
+    environment = {
+        **os.environ,
+        "TRIBUTARY_WAREHOUSE": str(ingest.database),
+        "TRIBUTARY_PIPELINES_DIR": str(ingest.directory / "pipelines"),
+    }
+    return subprocess.Popen(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "orchestration.cli.entry", *args],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+
+
+def printed_orders(output: str, channel: str) -> int:
+    line = next((line for line in output.splitlines() if line.startswith(f"{channel}: ")), "")
+    found = re.search(r"[ -]orders (\d[\d,]*)", line)
+    return int(found.group(1).replace(",", "")) if found else 0
+
+
+def assert_no_duplicates(ingest: Ingest) -> None:
+    for table, key in SNAPSHOT_KEYS.items():
+        rows = ingest.sql(f"select count(*), count(distinct ({key})) from {table}")
+        assert rows[0][0] == rows[0][1], f"{table} holds duplicated rows: {rows}"
+        ids = ingest.sql(f"select count(*) - count(distinct _dlt_id) from {table}")
+        assert ids == [(0,)], table
+
+
+def test_two_ingests_at_once_load_every_order_once_and_say_so(ingest_world: World) -> None:
+    _, control, ingest = ingest_world(scale="small")
+    first = cli(ingest, "ingest", "--config", str(ingest.config))
+    second = cli(ingest, "ingest", "--config", str(ingest.config))
+    outputs = [process.communicate(timeout=280) for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    truth = control.truth()
+    for channel in ("shopify", "tiktok_shop"):
+        told = sum(printed_orders(stdout, channel) for stdout, _ in outputs)
+        expected = sum(row["orders"] for row in truth["orders"] if row["channel"] == channel)
+        assert told == expected, (channel, [stdout for stdout, _ in outputs])
+    assert ingest.order_facts() == truth_facts(truth)
+    check_listings_and_stock(control, ingest)
+    assert_no_duplicates(ingest)
+
+
+def test_a_dashboard_on_the_working_file_is_waited_out_by_ingest_and_transform(
+    ingest_world: World,
+) -> None:
+    _, control, ingest = ingest_world(scale="tiny")
+    ingest.run("warehouse")  # the file exists before the dashboard opens it
+    stop = ingest.directory / "stop"
+    dashboard = subprocess.Popen(  # noqa: S603 - the dashboard, in its own process
+        [sys.executable, "-c", DASHBOARD, str(ingest.database), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        loaded = cli(ingest, "ingest", "--config", str(ingest.config))
+        _, load_err = loaded.communicate(timeout=280)
+        built = cli(ingest, "transform")
+        build_out, build_err = built.communicate(timeout=280)
+    finally:
+        stop.touch()
+        reads, refused = map(int, dashboard.communicate(timeout=30)[0].split())
+    assert loaded.returncode == 0, load_err
+    assert built.returncode == 0, build_out + build_err
+    assert "marts published for BI tools" in build_out
+    assert reads > 0, "the dashboard did read between the pipeline's writes"
+    assert refused > 0, "and was refused while they wrote: the two did contend"
+    assert ingest.order_facts() == truth_facts(control.truth())
+
+
+def test_a_kill_inside_a_load_is_finished_by_the_next_run_with_nothing_twice(
+    ingest_world: World,
+) -> None:
+    _, control, ingest = ingest_world(scale="small")
+    wal = ingest.database.with_name(ingest.database.name + ".wal")
+    process = cli(ingest, "ingest", "--config", str(ingest.config), start_new_session=True)
+    deadline = time.monotonic() + 240
+    while not wal.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no load ever started"
+        time.sleep(0.001)
+    os.killpg(process.pid, signal.SIGKILL)  # the process group: CLI and anything it started
+    process.wait()
+
+    # The world moves on before the next run: it must finish the interrupted load *and*
+    # read what changed since.
+    control.post("/live", {"enabled": True, "orders_per_hour": {"shopify": 40, "tiktok_shop": 20}})
+    control.advance(2 * 3600)
+    control.post("/live", {"enabled": False})
+    control.advance(130)
+    reports = ingest.run()
+    assert any(report.recovered for report in reports.values()), {
+        slug: report.summary() for slug, report in reports.items()
+    }
+    assert ingest.order_facts() == truth_facts(control.truth())
+    check_listings_and_stock(control, ingest)
+    assert_no_duplicates(ingest)
