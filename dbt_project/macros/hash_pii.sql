@@ -1,5 +1,10 @@
 {#- Marts carry contact data only as salted SHA-256 hex digests: equal inputs still join
-    across channels, and nobody reading a mart can recover an address. -#}
+    across channels, and nobody reading a mart can recover an address. The salt is the
+    installation's secret (core/secrets.py). It never appears in SQL (compiled SQL ends up in
+    manifests, logs and the docs site): each session gets it as a variable from the
+    environment (plugins/tributary_secrets.py), and a build without one fails. Unit tests,
+    which check the logic on fixtures, hash with the fixed salt `test` so that their expected
+    digests can be written down. -#}
 {% macro hash_pii(expression) -%}
     {{ return(adapter.dispatch('hash_pii', 'tributary')(expression)) }}
 {%- endmacro %}
@@ -7,7 +12,7 @@
 {% macro default__hash_pii(expression) -%}
     case
         when {{ expression }} is not null
-            then sha256('{{ var("pii_hash_salt") }}' || '|' || {{ expression }})
+            then sha256({{ pii_salt() }} || '|' || {{ expression }})
     end
 {%- endmacro %}
 
@@ -15,8 +20,31 @@
     case
         when {{ expression }} is not null
             then encode(
-                sha256(convert_to('{{ var("pii_hash_salt") }}' || '|' || {{ expression }}, 'UTF8')),
+                sha256(convert_to(
+                    {{ pii_salt() }} || '|' || {{ expression }}, 'UTF8'
+                )),
                 'hex'
             )
     end
+{%- endmacro %}
+
+{#- The salt as SQL: the session's secret, or `test` inside a unit test. -#}
+{% macro pii_salt() -%}
+    {{ return(adapter.dispatch('pii_salt', 'tributary')()) }}
+{%- endmacro %}
+
+{% macro default__pii_salt() -%}
+    {%- if model is defined and model.resource_type == 'unit_test' -%}
+        'test'
+    {%- else -%}
+        getvariable('tributary_pii_salt')
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro postgres__pii_salt() -%}
+    {%- if model is defined and model.resource_type == 'unit_test' -%}
+        'test'
+    {%- else -%}
+        current_setting('tributary.pii_salt')
+    {%- endif -%}
 {%- endmacro %}

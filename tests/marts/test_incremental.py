@@ -30,8 +30,8 @@ REBUILT_TABLES = (
 
 
 def differences(left: Path, right: Path, table: str) -> int:
-    """Rows of `table` (schema.name) in one warehouse and not the other, both ways; built_at,
-    the time of the build that wrote a row, is the one column allowed to differ."""
+    """Rows of `table` (schema.name) in one warehouse and not the other, both ways; the columns
+    that say which build wrote a row (built_at, build_id) are the ones allowed to differ."""
     schema, name = table.split(".")
     with duckdb.connect(str(left), read_only=True) as connection:
         connection.execute(f"attach '{right}' as other (read_only)")
@@ -40,7 +40,7 @@ def differences(left: Path, right: Path, table: str) -> int:
             for (column,) in connection.execute(
                 "select column_name from information_schema.columns where table_catalog ="
                 " current_database() and table_schema = ? and table_name = ?"
-                " and column_name <> 'built_at' order by ordinal_position",
+                " and column_name not in ('built_at', 'build_id') order by ordinal_position",
                 [schema, name],
             ).fetchall()
         )

@@ -1,13 +1,21 @@
-"""What must fail, fails loudly: unknown statuses, raw PII in a mart; and what must not,
-does not: a column added or dropped upstream."""
+"""What must fail, fails loudly: unknown statuses, raw PII in a mart, a build without its PII
+salt; and what must not, does not: a column added or dropped upstream."""
 
 from __future__ import annotations
 
+import hashlib
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from core.secrets import pii_salt
+from core.warehouse import Warehouse
 from orchestration.cli import main
+from orchestration.transform import DBT_PROJECT_DIR, dbt_environment
 from tests.marts.conftest import NEW_LOAD, BuiltWorld, copy_of, dbt, execute, query
 
 
@@ -105,3 +113,58 @@ def test_a_brand_without_one_channel_builds_without_its_raw_tables(
     ]
     channels = query(warehouse, "select distinct channel from marts.fct_orders order by 1")
     assert channels == [("amazon",), ("shopify",)]
+
+
+def test_contact_hashes_are_salted_with_the_installations_secret_not_a_known_value(
+    built_world: BuiltWorld, tmp_path: Path
+) -> None:
+    """With a salt anyone knows, hashing a list of candidate emails re-identifies every
+    customer; the installation's salt is random, private, and never written into SQL."""
+    emails = query(
+        built_world.warehouse,
+        "select distinct lower(trim(email)) from raw_shopify.customers where email is not null",
+    )
+    assert emails
+    digests = {
+        row[0]
+        for row in query(built_world.warehouse, "select email_sha256 from marts.dim_customers")
+    }
+
+    def digest(salt: str, email: str) -> str:
+        return hashlib.sha256(f"{salt}|{email}".encode()).hexdigest()
+
+    for public_default in ("tributary", "", "test"):
+        assert not {digest(public_default, email) for (email,) in emails} & digests
+    salt = pii_salt()
+    assert len(salt) >= 32
+    assert {digest(salt, email) for (email,) in emails} <= digests, "the secret salt is the one"
+
+    generated = Path(".tributary/secrets/pii_salt")
+    if generated.exists():  # generated on first use unless a deployment passed one
+        assert stat.S_IMODE(generated.stat().st_mode) == 0o600
+        ignored = subprocess.run(  # noqa: S603 - git, asked about our own file
+            ["git", "check-ignore", "-q", str(generated)],  # noqa: S607
+            check=False,
+        )
+        assert ignored.returncode == 0, "the salt file is kept out of git"
+    compiled = built_world.build.target_path / "run"
+    assert compiled.exists()
+    for path in compiled.rglob("*.sql"):
+        assert salt not in path.read_text(), f"the salt leaked into {path}"
+
+
+def test_a_build_without_the_salt_fails_instead_of_hashing_with_nothing(
+    built_world: BuiltWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = copy_of(built_world, tmp_path)
+    monkeypatch.delenv("TRIBUTARY_PII_SALT", raising=False)
+    environment = {**dbt_environment(Warehouse(warehouse))}
+    del environment["TRIBUTARY_PII_SALT"]
+    finished = subprocess.run(  # noqa: S603 - dbt itself, without what tributary hands it
+        [str(Path(sys.executable).with_name("dbt")), "build", "--select", "dim_customers",
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(tmp_path / "target")],
+        env=environment, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert finished.returncode != 0
+    assert "TRIBUTARY_PII_SALT is not set" in finished.stdout + finished.stderr

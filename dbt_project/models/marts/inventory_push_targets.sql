@@ -113,5 +113,6 @@ select
     reported_quantity,
     cast(target_quantity - reported_quantity as integer) as quantity_difference,
     stock_snapshot_at,
-    loaded_at_epoch as reported_loaded_at_epoch
+    loaded_at_epoch as reported_loaded_at_epoch,
+    '{{ invocation_id }}' as build_id
 from targeted
