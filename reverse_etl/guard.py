@@ -56,10 +56,15 @@ def check_plan(
     config: GuardConfig,
     *,
     failed_quality_checks: Sequence[str] = (),
+    build_problems: Sequence[str] = (),
     now: datetime | None = None,
 ) -> list[GuardFailure]:
-    """Every reason to block this plan; empty when it may be written."""
-    failures = [
+    """Every reason to block this plan; empty when it may be written.
+
+    `build_problems`: why the dbt build behind the targets cannot be trusted
+    (reverse_etl.builds); `failed_quality_checks`: blocking checks that failed upstream."""
+    failures = [GuardFailure("build_results", problem) for problem in build_problems]
+    failures += [
         GuardFailure("quality_checks", f"blocking check failed upstream: {name}")
         for name in failed_quality_checks
     ]

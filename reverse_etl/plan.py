@@ -60,6 +60,7 @@ class Plan:
     physical_units: int
     stock_snapshot_at: datetime | None
     unpushable: dict[str, int] = field(default_factory=dict)
+    build_ids: set[str] = field(default_factory=set)  # the dbt builds behind the targets
 
     def for_channel(self, channel: str) -> list[ListingChange]:
         return [change for change in self.changes if change.channel == channel]
@@ -109,7 +110,7 @@ select
     end,
     targets.target_quantity,
     coalesce(positions.on_hand, 0), targets.is_pushable, targets.not_pushable_reason,
-    targets.stock_snapshot_at
+    targets.stock_snapshot_at, targets.build_id
 from marts.inventory_push_targets as targets
 left join marts.fct_inventory_positions as positions on targets.sku = positions.sku
 left join observed on targets.listing_key = observed.listing_key
@@ -134,8 +135,10 @@ def build_plan(rows: Iterable[tuple[Any, ...]], physical_units: int) -> Plan:
     offered: dict[str, int] = {}
     unpushable: dict[str, int] = {}
     snapshots: list[datetime] = []
+    build_ids: set[str] = set()
     for row in rows:
-        channel, *_, is_pushable, reason, snapshot_at = row
+        channel, *_, is_pushable, reason, snapshot_at, build_id = row
+        build_ids.add(str(build_id) if build_id else "")
         if not is_pushable:
             unpushable[reason or "unknown"] = unpushable.get(reason or "unknown", 0) + 1
             continue
@@ -166,4 +169,5 @@ def build_plan(rows: Iterable[tuple[Any, ...]], physical_units: int) -> Plan:
         physical_units=physical_units,
         stock_snapshot_at=min(snapshots) if snapshots else None,
         unpushable=unpushable,
+        build_ids=build_ids,
     )

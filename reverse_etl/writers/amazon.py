@@ -11,7 +11,6 @@ writer (the plan leaves them out, and Amazon would refuse them).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ import httpx
 import orjson
 
 from channels.amazon.client import AmazonClient
+from channels.deadline import sleep_within
 from channels.errors import ChannelError, RequestRejectedError
 from channels.transport import parse_json, retry_for_status
 from reverse_etl.ledger import Outcome
@@ -153,7 +153,13 @@ class AmazonWriter:
             status = self._call(region, "getFeed", "GET", f"/feeds/2021-06-30/feeds/{feed_id}")
             if status.get("processingStatus") in FEED_FINAL:
                 break
-            time.sleep(self.feed_poll_s)
+            sleep_within(
+                self.client.transport.deadline,
+                self.feed_poll_s,
+                CHANNEL,
+                "getFeed",
+                f"feed {feed_id} is {status.get('processingStatus')}",
+            )
         if status["processingStatus"] != "DONE" or not status.get("resultFeedDocumentId"):
             reason = f"feed {feed_id} ended {status['processingStatus']}"
             return [Outcome(c.listing_key, "failed", c.target, error=reason) for c in changes]

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from channels.errors import ChannelError
 from channels.shopify.client import ShopifyClient
 from reverse_etl.ledger import Outcome
 from reverse_etl.plan import ListingChange
@@ -56,7 +57,14 @@ class ShopifyWriter:
             store_changes = [change for change in changes if change.store_id == store_id]
             client = self.clients[store_id]
             for start in range(0, len(store_changes), BATCH):
-                outcomes += self._write_batch(client, store_changes[start : start + BATCH])
+                batch = store_changes[start : start + BATCH]
+                try:
+                    outcomes += self._write_batch(client, batch)
+                except ChannelError as error:  # this batch failed; the next ones may not
+                    outcomes += [
+                        Outcome(change.listing_key, "failed", change.target, error=str(error))
+                        for change in batch
+                    ]
         return outcomes
 
     def _write_batch(self, client: ShopifyClient, batch: list[ListingChange]) -> list[Outcome]:

@@ -35,7 +35,10 @@ class StockedWorld:
 
     def build(self) -> DbtRun:
         run = run_dbt(
-            ["build"], warehouse=self.warehouse, target_path=self.ingest.directory / "dbt"
+            ["build"],
+            warehouse=self.warehouse,
+            target_path=self.ingest.directory / "dbt",
+            publish_marts=True,
         )
         assert run.ok, run.explain()
         return run
@@ -51,7 +54,6 @@ class StockedWorld:
         return run_push(
             config_file=self.ingest.config,
             warehouse=self.warehouse,
-            dbt_results=self.ingest.directory / "dbt" / "run_results.json",
             **options,
         )
 
@@ -75,11 +77,11 @@ class StockedWorld:
 def stocked_world(tmp_path: Path) -> Iterator[Callable[..., StockedWorld]]:
     threads: list[SandboxThread] = []
 
-    def start(time_scale: float = 1.0) -> StockedWorld:
+    def start(time_scale: float = 1.0, scale: str = "small") -> StockedWorld:
         forget_budgets()
         config = SandboxConfig(
             seed=42,
-            scale="small",
+            scale=scale,
             time_scale=time_scale,
             options=SandboxOptions(rate_limits=False),
         )

@@ -81,11 +81,7 @@ def test_a_dry_run_prints_and_stores_the_plan_and_writes_nothing(
 ) -> None:
     world = stocked_world()
     monkeypatch.setenv("TRIBUTARY_WAREHOUSE", str(world.warehouse))
-    results = world.ingest.directory / "dbt" / "run_results.json"
-    shown = CliRunner().invoke(
-        main,
-        ["push", "--dry-run", "--config", str(world.ingest.config), "--checks-from", str(results)],
-    )
+    shown = CliRunner().invoke(main, ["push", "--dry-run", "--config", str(world.ingest.config)])
     assert shown.exit_code == 0, shown.output
     assert "dry_run" in shown.output
     for channel in ("shopify", "amazon", "tiktok_shop"):
@@ -115,10 +111,7 @@ def test_a_bad_stock_read_blocks_every_write(
     assert zeros[0] == zeros[1], "the bad read zeroes every target"
 
     monkeypatch.setenv("TRIBUTARY_WAREHOUSE", str(world.warehouse))
-    results = world.ingest.directory / "dbt" / "run_results.json"
-    blocked = CliRunner().invoke(
-        main, ["push", "--config", str(world.ingest.config), "--checks-from", str(results)]
-    )
+    blocked = CliRunner().invoke(main, ["push", "--config", str(world.ingest.config)])
     assert blocked.exit_code == 1, blocked.output
     assert "BLOCKED zero_drops" in blocked.output
     assert write_requests(world) == 0
@@ -158,9 +151,8 @@ def test_a_push_killed_midway_and_run_again_ends_in_the_same_state(
         world.control.faults(
             channel, slow=1.0, slow_seconds=0.05, paths=["inventory", "listings", "graphql"]
         )
-    results = world.ingest.directory / "dbt" / "run_results.json"
     command = [sys.executable, "-m", "orchestration.cli.entry", "push"]
-    command += ["--config", str(world.ingest.config), "--checks-from", str(results)]
+    command += ["--config", str(world.ingest.config)]
     environment = {**os.environ, "TRIBUTARY_WAREHOUSE": str(world.warehouse)}
     process = subprocess.Popen(command, env=environment)  # noqa: S603 - our own CLI
     deadline = time.monotonic() + 60
