@@ -3,11 +3,17 @@
 `dagster job execute` runs it with the instance in DAGSTER_HOME: the multiprocess executor,
 the pools of `dagster.yaml`, and a run record the UI shows afterwards. Dagster's own log goes
 to a file; the command prints the run's summary, read back from the instance.
+
+A launch holds a lock of its own (`<DAGSTER_HOME>/launches/<launch>.lock`) while its run
+lives, and the dagster process dies with the launcher. A launch that was killed leaves its run
+`STARTED` forever in Dagster's eyes; the next launch finds such runs (their lock is free) and
+closes them as failed, "interrupted", so the UI never shows a run in progress that is not.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import uuid
@@ -16,7 +22,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from core.locks import FileLock, try_lock
+from core.processes import die_with_parent
+
 LAUNCH_TAG = "tributary/launch"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,8 +36,41 @@ class Launched:
     log: Path
 
 
+OPEN_STATUSES = (
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+)
+
+
+def launch_lock(instance: dg.DagsterInstance, launch: str) -> FileLock:
+    path = Path(instance.root_directory) / "launches" / f"{launch}.lock"
+    return FileLock(path, f"launch {launch}", purpose=f"dagster launch {launch}", wait_s=0)
+
+
+def close_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed, as interrupted, the runs of launches whose process is gone."""
+    closed = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=list(OPEN_STATUSES))):
+        launch = run.tags.get(LAUNCH_TAG)
+        if launch is None or not try_lock(launch_lock(instance, launch).path):
+            continue  # launched otherwise (the daemon), or still alive
+        instance.report_run_failed(
+            run, message="interrupted: the process running it died before the run finished"
+        )
+        launch_lock(instance, launch).path.unlink(missing_ok=True)
+        closed.append(run.run_id)
+    return closed
+
+
 def execute_job(job: str, log_dir: Path) -> Launched:
-    """Execute `job` to completion; the run is looked up by a tag unique to this launch."""
+    """Execute `job` to completion; the run is looked up by a tag unique to this launch.
+
+    Runs of earlier launches that were killed are closed as interrupted first."""
+    instance = dg.DagsterInstance.get()
+    for run_id in close_interrupted_runs(instance):
+        logger.warning("closed run %s as interrupted: its launch had died", run_id)
     launch = uuid.uuid4().hex
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{job}-{launch[:8]}.log"
@@ -38,11 +81,15 @@ def execute_job(job: str, log_dir: Path) -> Launched:
         "-j", job,
         "--tags", json.dumps({LAUNCH_TAG: launch}),
     ]  # fmt: skip
-    with log.open("w") as output:
+    with log.open("w") as output, launch_lock(instance, launch).held():
         finished = subprocess.run(  # noqa: S603 - our own dagster executable and arguments
-            command, stdout=output, stderr=subprocess.STDOUT, check=False
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+            preexec_fn=die_with_parent(),
         )
-    instance = dg.DagsterInstance.get()
+    launch_lock(instance, launch).path.unlink(missing_ok=True)
     runs = instance.get_runs(filters=dg.RunsFilter(tags={LAUNCH_TAG: launch}), limit=1)
     if not runs:
         tail = log.read_text()[-3000:]

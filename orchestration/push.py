@@ -1,10 +1,13 @@
-"""Run a stock push from configuration: the one entry point of the CLI and (issue 6) Dagster.
+"""Run a stock push from configuration: the one entry point of the CLI and Dagster.
 
 Settings come from where ingestion reads them (a channels file or dlt's config/secrets);
 guard thresholds from dlt's config section `[reverse_etl.guard]` (GuardConfig's fields,
-e.g. `max_zero_share = 0.25`, `max_snapshot_age_minutes = 120`); the blocking quality checks
-from the last dbt build's results. Against the sandbox, "now" is the sandbox world's clock,
-since every timestamp its channels and warehouse report is in world time.
+e.g. `max_zero_share = 0.25`, `max_snapshot_age_minutes = 120`). Whether the dbt build
+behind the targets may be trusted is read from the warehouse (reverse_etl.builds), never
+from a results file. Each channel's writer gets a deadline (`push_deadline_minutes` in the
+channel's settings, 15 by default), so a sick channel fails alone instead of holding up the
+rest. Against the sandbox, "now" is the sandbox world's clock, since every timestamp its
+channels and warehouse report is in world time.
 """
 
 from __future__ import annotations
@@ -19,17 +22,16 @@ from typing import Any
 import dlt
 import httpx
 
+from channels.deadline import Deadline
 from channels.retry import RetryPolicy
+from core.warehouse import Warehouse
 from dlt_sources.common.config import CHANNELS_FILE_ENV, channel_settings
-from dlt_sources.common.pipeline import warehouse_path
-from orchestration.transform import DBT_PROJECT_DIR
-from orchestration.warehouse import open_warehouse
 from reverse_etl.guard import GuardConfig
 from reverse_etl.push import PushReport, push
 from reverse_etl.writers import Writer
 from reverse_etl.writers.registry import build_writer
 
-FAILED = ("fail", "error")
+DEFAULT_PUSH_DEADLINE_MINUTES = 15.0
 
 
 def run_push(
@@ -38,26 +40,27 @@ def run_push(
     dry_run: bool = False,
     config_file: str | Path | None = None,
     warehouse: Path | None = None,
-    dbt_results: Path | None = None,
     guard: GuardConfig | None = None,
     policy: RetryPolicy | None = None,
-    failed_quality_checks: Sequence[str] | None = None,
+    failed_quality_checks: Sequence[str] = (),
+    deadline_minutes: float | None = None,
 ) -> PushReport:
     """Push `channels` (default: every channel with a plan).
 
-    `failed_quality_checks` names the checks that failed upstream; by default, the tests the
-    last dbt build failed (`dbt_results`). Dagster passes none: its blocking checks already
-    keep a push from running after a failed one.
-    """
+    `failed_quality_checks` names blocking checks that failed upstream (Dagster's blocking
+    checks already keep a push from running after one fails, so it passes none)."""
 
     def make_writer(channel: str, run_id: str) -> Writer:
-        return build_writer(channel, channel_settings(channel, config_file), run_id, policy)
+        settings = channel_settings(channel, config_file)
+        minutes = deadline_minutes or float(
+            settings.get("push_deadline_minutes", DEFAULT_PUSH_DEADLINE_MINUTES)
+        )
+        return build_writer(
+            channel, settings, run_id, policy, deadline=Deadline.after(60.0 * minutes)
+        )
 
-    path = warehouse or warehouse_path()
-    if failed_quality_checks is None:
-        failed_quality_checks = failed_checks(dbt_results)
     return push(
-        lambda: open_warehouse(path),
+        Warehouse.at(warehouse),
         make_writer,
         channels=channels,
         dry_run=dry_run,
@@ -84,20 +87,6 @@ def guard_config() -> GuardConfig:
         if value is not None:
             settings[name] = value
     return GuardConfig.from_mapping(settings)
-
-
-def failed_checks(results: Path | None = None) -> list[str]:
-    """The data tests the last dbt build failed (none known when it left no results)."""
-    path = results or DBT_PROJECT_DIR / "target" / "run_results.json"
-    if not path.exists():
-        return []
-    document = json.loads(path.read_text())
-    return [
-        str(result["unique_id"])
-        for result in document.get("results", [])
-        if str(result.get("unique_id", "")).startswith("test.")
-        and str(result.get("status", "")).lower() in FAILED
-    ]
 
 
 def world_now(config_file: str | Path | None) -> datetime | None:

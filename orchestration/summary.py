@@ -8,12 +8,11 @@ what the UI's run history holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import dagster as dg
 
+from core.warehouse import Warehouse
 from orchestration.keys import push_key
-from orchestration.warehouse import open_warehouse
 from reverse_etl.writers.registry import WRITABLE
 
 
@@ -54,7 +53,7 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def summarize(instance: dg.DagsterInstance, run_id: str, warehouse: Path) -> RunSummary:
+def summarize(instance: dg.DagsterInstance, run_id: str, warehouse: Warehouse) -> RunSummary:
     run = instance.get_run_by_id(run_id)
     if run is None:
         raise LookupError(f"no Dagster run {run_id} in {instance.root_directory}")
@@ -91,10 +90,10 @@ def _events(
     ]
 
 
-def _orders(warehouse: Path) -> list[ChannelOrders]:
-    if not warehouse.exists():
+def _orders(warehouse: Warehouse) -> list[ChannelOrders]:
+    if not warehouse.path.exists():
         return []
-    with open_warehouse(warehouse, read_only=True) as connection:
+    with warehouse.reader("run summary") as connection:
         exists = connection.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'marts' and table_name = 'fct_orders'"

@@ -3,12 +3,20 @@
 One place knows where the project lives, which warehouse it builds and how to read what
 happened: the `tributary transform` command, the tests and the benchmarks call it; the Dagster
 assets (dagster-dbt) run the same project. dbt runs in a child process, so each build starts
-from clean adapter state and a failing build cannot leave this process half-configured.
+from clean adapter state and a failing build cannot leave this process half-configured; the
+child dies with its parent, so a killed `tributary transform` never leaves dbt holding the
+warehouse.
+
+A command that opens the warehouse holds its writer lock for the whole invocation (dbt keeps
+one connection open from start to end), and a warehouse another program holds open (a BI tool
+on the working file) is waited out: the invocation is retried, logged, until the lock wait
+runs out. dbt gets the installation's PII salt in its environment, never in its SQL.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -18,10 +26,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dlt_sources.common.pipeline import WAREHOUSE_ENV, warehouse_path
+from core.locks import default_wait_s
+from core.processes import die_with_parent
+from core.secrets import SALT_ENV, pii_salt
+from core.serving import Publication, publish
+from core.warehouse import WAREHOUSE_ENV, Warehouse, is_lock_conflict
+
+log = logging.getLogger(__name__)
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# Commands that never open the warehouse, so need no lock.
+OFFLINE_COMMANDS = frozenset({"parse", "ls", "list", "deps", "clean", "debug"})
+RETRY_PAUSE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,8 @@ class DbtRun:
     target_path: Path
     results: list[NodeResult] = field(default_factory=list)
     dbt_elapsed_s: float | None = None
+    invocation_id: str | None = None
+    publication: Publication | None = None
 
     @property
     def ok(self) -> bool:
@@ -90,13 +109,17 @@ def run_dbt(
     target_path: Path | None = None,
     variables: Mapping[str, Any] | None = None,
     threads: int | None = None,
+    publish_marts: bool = False,
 ) -> DbtRun:
     """Run `dbt <arguments>` on the project against `warehouse` (default: the platform's).
 
     `target_path` keeps manifests and run results apart when several builds run side by side
     (tests, benchmarks); by default they land in dbt_project/target as dbt's do.
+    `publish_marts`: after a successful build, publish the marts to the serving copy, under
+    the same hold of the warehouse (so the copy is exactly what this build made).
     """
     target = target_path or DBT_PROJECT_DIR / "target"
+    place = Warehouse.at(warehouse)
     command = [
         str(Path(sys.executable).with_name("dbt")),
         *arguments,
@@ -107,10 +130,68 @@ def run_dbt(
     ]  # fmt: skip
     if variables:
         command += ["--vars", json.dumps(dict(variables))]
-    environment = dict(os.environ)
-    environment[WAREHOUSE_ENV] = str((warehouse or warehouse_path()).resolve())
+    environment = dbt_environment(place)
     if threads is not None:
         environment["TRIBUTARY_DBT_THREADS"] = str(threads)
+    if arguments and arguments[0] in OFFLINE_COMMANDS:
+        return _invoke(command, environment, target)
+    with place.writer_lock(f"dbt {' '.join(arguments)[:60]}").held():
+        run = _invoke_waiting_out_other_programs(command, environment, target)
+        if publish_marts and run.ok:
+            run.publication = publish_serving_copy(place, run.invocation_id)
+    return run
+
+
+def dbt_environment(warehouse: Warehouse) -> dict[str, str]:
+    """The environment a dbt process needs: which warehouse, and the PII salt."""
+    environment = dict(os.environ)
+    environment[WAREHOUSE_ENV] = str(warehouse.path)
+    environment[SALT_ENV] = pii_salt()
+    return environment
+
+
+def publish_serving_copy(warehouse: Warehouse, build_id: str | None) -> Publication:
+    """Copy the marts to the serving copy (the caller holds the writer lock, or takes it)."""
+    with warehouse.writer("publish the marts") as connection:
+        publication = publish(connection, warehouse.serving_path, build_id=build_id)
+    log.info(
+        "published %d marts (%d rows) of build %s to %s",
+        publication.tables,
+        publication.rows,
+        build_id,
+        publication.path,
+    )
+    return publication
+
+
+def _invoke_waiting_out_other_programs(
+    command: list[str], environment: dict[str, str], target: Path
+) -> DbtRun:
+    """Run dbt; while another program holds the DuckDB file, wait and run it again."""
+    limit = default_wait_s()
+    started = time.monotonic()
+    while True:
+        run = _invoke(command, environment, target)
+        refused = not run.ok and not run.results and is_lock_conflict(run.output)
+        if not refused:
+            return run
+        waited = time.monotonic() - started
+        if waited >= limit:
+            run.output += (
+                f"\nthe warehouse stayed open in another program for {waited:.0f} s; "
+                "BI tools should read the serving copy (README: reading the marts)"
+            )
+            return run
+        log.warning(
+            "dbt could not open the warehouse: another program holds it; retrying "
+            "(%.0f s so far, up to %.0f s)",
+            waited,
+            limit,
+        )
+        time.sleep(RETRY_PAUSE_S)
+
+
+def _invoke(command: list[str], environment: dict[str, str], target: Path) -> DbtRun:
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)  # never report a previous invocation's results
     started = time.perf_counter()
@@ -121,6 +202,7 @@ def run_dbt(
         env=environment,
         cwd=DBT_PROJECT_DIR,  # dbt-duckdb reads seed files relative to the working directory
         check=False,
+        preexec_fn=die_with_parent(),
     )
     run = DbtRun(
         command=command,
@@ -133,6 +215,7 @@ def run_dbt(
         document = json.loads(results_file.read_text())
         run.results = read_results(document)
         run.dbt_elapsed_s = float(document.get("elapsed_time") or 0.0)
+        run.invocation_id = (document.get("metadata") or {}).get("invocation_id")
     return run
 
 
@@ -157,6 +240,42 @@ def describe_failures(results: Sequence[NodeResult]) -> str:
         + (f" - {result.message}" if result.message else "")
         for result in results
         if result.failed
+    )
+
+
+SERVING_ENV = "TRIBUTARY_SERVING"
+
+
+def generate_docs(warehouse: Path | None = None, target_path: Path | None = None) -> DbtRun:
+    """The dbt docs site (dbt_project/target/docs), its catalog read from the serving copy.
+
+    Read-only and never from the working file, so docs neither wait for a pipeline nor hold
+    one up; the catalog covers what BI tools read (the marts), and every model's docs come
+    from the project itself (not compiled: no warehouse introspection is needed)."""
+    place = Warehouse.at(warehouse)
+    if not place.serving_path.exists():
+        raise FileNotFoundError(
+            f"no serving copy at {place.serving_path} yet: build the marts first "
+            "(`tributary transform`), which publishes it"
+        )
+    target = target_path or DBT_PROJECT_DIR / "target" / "docs"
+    environment = dbt_environment(place)
+    environment[SERVING_ENV] = str(place.serving_path)
+    project = [
+        "--target", "serving",
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target),
+        "--log-path", str(target / "logs"),
+    ]  # fmt: skip
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    parsed = _invoke([dbt, "parse", *project], environment, target)
+    if not parsed.ok:
+        return parsed
+    # --static: one self-contained page that opens from disk (a browser will not fetch the
+    # manifest and catalog files next to index.html over file://).
+    return _invoke(
+        [dbt, "docs", "generate", "--no-compile", "--static", *project], environment, target
     )
 
 

@@ -6,6 +6,7 @@ import click
 
 from orchestration.cli.contracts import contracts
 from orchestration.cli.demo import demo, ui
+from orchestration.cli.docs import docs
 from orchestration.cli.ingest import ingest
 from orchestration.cli.push import push
 from orchestration.cli.run import run
@@ -22,6 +23,7 @@ main.add_command(sandbox)
 main.add_command(ingest)
 main.add_command(contracts)
 main.add_command(transform)
+main.add_command(docs)
 main.add_command(push)
 main.add_command(run)
 main.add_command(demo)

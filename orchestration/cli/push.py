@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -27,21 +26,29 @@ from reverse_etl.writers.registry import WRITABLE
     help="Channels file (the sandbox manifest layout); default: dlt config/secrets.",
 )
 @click.option(
-    "--checks-from",
-    "checks_from",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="dbt run_results.json whose failed tests block the push; default: the last build's.",
+    "--deadline-minutes",
+    type=float,
+    default=None,
+    help="How long each channel may take (default: its push_deadline_minutes, else 15).",
 )
 def push(
-    channels: tuple[str, ...], dry_run: bool, config_file: str | None, checks_from: Path | None
+    channels: tuple[str, ...],
+    dry_run: bool,
+    config_file: str | None,
+    deadline_minutes: float | None,
 ) -> None:
-    """Plan, guard, write, read back and record a stock push; exits 1 when blocked or failed."""
+    """Plan, guard, write, read back and record a stock push; exits 1 when blocked or failed.
+
+    Only targets built by a dbt build that recorded passing results are pushed; each channel
+    is written on its own, so a failing channel leaves the others pushed (status partial)."""
     report = run_push(
         channels=list(channels) or None,
         dry_run=dry_run,
         config_file=config_file,
-        dbt_results=checks_from,
+        deadline_minutes=deadline_minutes,
     )
+    for run_id in report.interrupted_runs:
+        click.echo(f"closed push {run_id} as interrupted (its process had died)", err=True)
     click.echo(f"push {report.run_id}: {report.status}")
     click.echo(report.plan.describe())
     for failure in report.blocked:
@@ -50,8 +57,9 @@ def push(
         counts = ", ".join(f"{status} {n}" for status, n in sorted(report.counts().items()))
         calls = ", ".join(f"{channel} {n}" for channel, n in sorted(report.calls.items()))
         click.echo(f"listings: {counts}; calls: {calls}")
-    for outcome in report.outcomes:
-        if outcome.error:
-            click.echo(f"  {outcome.listing_key}: {outcome.status} - {outcome.error}", err=True)
+    for channel, reason in sorted(report.failed_channels.items()):
+        click.echo(f"FAILED {channel}: {reason}", err=True)
+    for outcome in [o for o in report.outcomes if o.error][:20]:
+        click.echo(f"  {outcome.listing_key}: {outcome.status} - {outcome.error}", err=True)
     if not report.ok:
         sys.exit(1)

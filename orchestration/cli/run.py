@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import dagster as dg
 
-from dlt_sources.common.pipeline import warehouse_path
+from core.warehouse import Warehouse
 from orchestration.launch import execute_job
 from orchestration.summary import summarize
 
@@ -33,7 +33,7 @@ def run_and_report(job: str) -> int:
     home = Path(os.environ["DAGSTER_HOME"])
     click.echo(f"running {job} through Dagster (log in {home / 'logs'}) ...")
     launched = execute_job(job, home / "logs")
-    summary = summarize(dg.DagsterInstance.get(), launched.run_id, warehouse_path())
+    summary = summarize(dg.DagsterInstance.get(), launched.run_id, Warehouse.from_env())
     click.echo(summary.render())
     if summary.status != "SUCCESS":
         click.echo(f"run failed; Dagster's log: {launched.log}", err=True)

@@ -52,9 +52,14 @@ def transform(
     if selector:
         arguments += ["--selector", selector]
     parsed = json.loads(variables) if variables else None
-    run = run_dbt(arguments, variables=parsed)
+    run = run_dbt(arguments, variables=parsed, publish_marts=True)
     counts = ", ".join(f"{status} {count}" for status, count in sorted(run.counts().items()))
     click.echo(f"dbt build: {counts or 'nothing ran'} in {run.elapsed_s:.1f} s")
+    if run.publication is not None:
+        click.echo(
+            f"marts published for BI tools: {run.publication.path} "
+            f"({run.publication.tables} tables, {run.publication.rows:,} rows)"
+        )
     for warning in run.warnings:
         click.echo(f"WARN {warning.name}: {warning.message}")
     if not run.ok:

@@ -7,6 +7,9 @@ serves the sandbox, a staging shop or production by configuration alone.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -21,6 +24,9 @@ def resources() -> dg.Definitions:
         resources={
             "warehouse": WarehouseResource(),
             "channels": ChannelsResource(),
-            "dbt": DbtCliResource(project_dir=PROJECT),
+            # The dbt beside this interpreter, whatever PATH the process was started with.
+            "dbt": DbtCliResource(
+                project_dir=PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+            ),
         }
     )

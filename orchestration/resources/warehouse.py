@@ -6,46 +6,50 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
-import dlt
 import duckdb
 
-from dlt_sources.common.pipeline import WAREHOUSE_ENV, warehouse_path
-from orchestration.warehouse import open_warehouse
+from core.secrets import SALT_ENV, pii_salt
+from core.warehouse import WAREHOUSE_ENV, Warehouse
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB file of the platform (`TRIBUTARY_WAREHOUSE` unless `path` is set).
 
     dlt loads it, dbt builds in it (its profile reads the same variable), the quality suites
-    read it and the push ledger writes to it. Steps that hold it for long run in the
-    `warehouse` pool; short ones wait for the file lock (`lock_wait_s`)."""
+    read it and the push ledger writes to it. Every one of them takes the warehouse's lock
+    (core.warehouse): writers one at a time, readers beside each other but never beside a
+    writer, whichever process, Dagster step or command line, they run in. BI tools read the
+    serving copy (`serving/<file>`), published after each successful build."""
 
     path: str | None = None
-    lock_wait_s: float = 600.0
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse.at(self.path)
 
     @property
     def location(self) -> Path:
-        return (Path(self.path) if self.path else warehouse_path()).resolve()
+        return self.warehouse.path
 
-    def destination(self) -> Any:
-        self.location.parent.mkdir(parents=True, exist_ok=True)
-        return dlt.destinations.duckdb(str(self.location))
-
-    def connect(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        return open_warehouse(self.location, read_only=read_only, wait_s=self.lock_wait_s)
+    @contextmanager
+    def reader(self, purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.warehouse.reader(purpose) as connection:
+            yield connection
 
     @contextmanager
     def dbt_environment(self) -> Iterator[None]:
-        """Point dbt's profile (a child process reading TRIBUTARY_WAREHOUSE) at this file."""
-        previous = os.environ.get(WAREHOUSE_ENV)
-        os.environ[WAREHOUSE_ENV] = str(self.location)
+        """Point dbt's profile (a child process reading TRIBUTARY_WAREHOUSE) at this file and
+        hand it the PII salt (read by the dbt plugin, never written into SQL)."""
+        values = {WAREHOUSE_ENV: str(self.location), SALT_ENV: pii_salt()}
+        previous = {name: os.environ.get(name) for name in values}
+        os.environ.update(values)
         try:
             yield
         finally:
-            if previous is None:
-                os.environ.pop(WAREHOUSE_ENV, None)
-            else:
-                os.environ[WAREHOUSE_ENV] = previous
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value

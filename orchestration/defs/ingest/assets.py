@@ -17,6 +17,8 @@ import dagster as dg
 import duckdb
 from dagster_dlt import dlt_assets
 
+from core.locks import LockBusyError
+from core.warehouse import Warehouse
 from dlt_sources.common.contracts import resource_of
 from dlt_sources.common.pipeline import IngestError, IngestReport, make_pipeline
 from dlt_sources.common.quarantine import TABLE as QUARANTINE
@@ -24,7 +26,6 @@ from dlt_sources.common.run import ingest_channel
 from dlt_sources.registry import SOURCES
 from orchestration.defs.ingest.config import IngestConfig
 from orchestration.defs.ingest.translator import RawTablesTranslator
-from orchestration.keys import WAREHOUSE_POOL
 from orchestration.resources.channels import ChannelsResource
 from orchestration.resources.warehouse import WarehouseResource
 
@@ -37,10 +38,12 @@ def build_ingest_assets(slug: str) -> dg.AssetsDefinition:
     @dlt_assets(
         dlt_source=SOURCES[slug]({}),
         # Declares the asset keys and kinds only; runs build their own pipeline.
-        dlt_pipeline=make_pipeline(slug, destination="duckdb", pipelines_dir=DECLARED),
+        dlt_pipeline=make_pipeline(
+            slug, warehouse=Warehouse(DECLARED / "declared.duckdb"), directory=DECLARED
+        ),
         name=f"ingest_{slug}",
         dagster_dlt_translator=translator,
-        pool=WAREHOUSE_POOL,
+        # No pool: channels read side by side; their loads take the warehouse lock in turn.
     )
     def ingest(
         context: dg.AssetExecutionContext,
@@ -53,13 +56,13 @@ def build_ingest_assets(slug: str) -> dg.AssetsDefinition:
             report = ingest_channel(
                 slug,
                 config_file=channels.settings_file(),
-                destination=warehouse.destination(),
+                warehouse=warehouse.warehouse,
                 resources=sorted(selected),
                 full_refresh=config.full_refresh,
                 evolve_schema=config.evolve_schema,
                 lookback_minutes=config.lookback_minutes,
             )
-        except (IngestError, LookupError) as error:
+        except (IngestError, LookupError, LockBusyError) as error:
             raise dg.Failure(description=str(error)) from error
         context.log.info(report.summary())
         quarantined = _quarantined_by_resource(warehouse, slug, report.load_id)
@@ -97,7 +100,7 @@ def _quarantined_by_resource(
     """Records this load sent to quarantine, by the resource they belong to."""
     if load_id is None:
         return {}
-    with warehouse.connect(read_only=True) as connection:
+    with warehouse.reader(f"count {slug} quarantine") as connection:
         try:
             rows = connection.execute(
                 f"select resource, count(*) from raw_{slug}.{QUARANTINE} "  # noqa: S608

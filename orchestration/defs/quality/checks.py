@@ -49,7 +49,7 @@ def great_expectations_suites(
     selected = {key.name for key in context.selected_asset_check_keys}
     suites = [suite for suite in SUITES if suite.name in selected]
     thresholds = QualityThresholds.from_config()
-    with warehouse.connect(read_only=True) as connection:
+    with warehouse.reader("Great Expectations suites") as connection:
         outcomes = run_suites(connection, suites, thresholds)
     for outcome in outcomes:
         yield _result(outcome)
