@@ -52,9 +52,8 @@ ingest: install ## Ingest every channel of the running sandbox (start `make sand
 transform: install ## Build the dbt marts on the warehouse (models, seeds, tests); FULL_REFRESH=1 rebuilds
 	$(RUN) tributary transform $(if $(FULL_REFRESH),--full-refresh)
 
-docs: install ## Generate the dbt docs site (dbt_project/target/index.html) from the built warehouse
-	cd dbt_project && $(RUN) dbt docs generate --profiles-dir . --project-dir .
-	@echo "open dbt_project/target/index.html, or: cd dbt_project && uv run dbt docs serve --profiles-dir ."
+docs: install ## The dbt docs site, cataloged from the serving copy BI tools read
+	$(RUN) tributary docs
 
 push: install ## Push stock targets to the running sandbox's channels (DRY_RUN=1 plans only)
 	$(RUN) tributary push --config .tributary/sandbox.json $(if $(DRY_RUN),--dry-run)
@@ -70,7 +69,8 @@ lint: install ## ruff (lint, format), mypy, sqlfluff (dbt templater, on a scratc
 	$(RUN) ruff format --check .
 	$(RUN) mypy
 	mkdir -p .tributary
-	TRIBUTARY_WAREHOUSE=$(CURDIR)/.tributary/lint.duckdb $(RUN) sqlfluff lint dbt_project/models dbt_project/tests
+	TRIBUTARY_WAREHOUSE=$(CURDIR)/.tributary/lint.duckdb TRIBUTARY_PII_SALT=lint-only \
+	  $(RUN) sqlfluff lint dbt_project/models dbt_project/tests
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(RUN) ruff format .
