@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM = ("channels", "dlt_sources", "reverse_etl", "orchestration")
+PLATFORM = ("core", "channels", "dlt_sources", "reverse_etl", "orchestration")
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -47,9 +47,16 @@ def test_the_sandbox_imports_nothing_of_the_platform(path: Path) -> None:
     assert not imported_packages(path) & set(PLATFORM)
 
 
+@pytest.mark.parametrize("path", python_files("core"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_imports_no_layer(path: Path) -> None:
+    """Every layer may import the core, so the core imports none of them (no cycles, no
+    layer reaching another's internals through it)."""
+    assert not imported_packages(path) & {*PLATFORM, "sandbox"} - {"core"}
+
+
 PLATFORM_FILES = [
     path
-    for folder in ("channels", "dlt_sources", "reverse_etl", "orchestration/defs")
+    for folder in ("core", "channels", "dlt_sources", "reverse_etl", "orchestration/defs")
     for path in python_files(folder)
 ] + [ROOT / "orchestration" / "definitions.py"]
 
