@@ -9,6 +9,8 @@ RUN := $(UV) run --frozen
 SCALE ?= small
 SEED ?= 42
 BASE_PORT ?= 8700
+# The sandbox instance `make sandbox` serves and `make ingest` / `make push` talk to.
+SANDBOX ?= default
 PYTEST_ARGS ?=
 # The warehouse every target reads and writes (a DuckDB file unless configured otherwise).
 export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
@@ -43,11 +45,11 @@ browser:
 demo: install manifest dagster-home ## Sandbox + the whole graph once through Dagster, then a summary
 	$(RUN) tributary demo --scale $(SCALE) --seed $(SEED)
 
-sandbox: install ## Serve the local marketplace sandbox until Ctrl-C (manifest in .tributary/)
-	$(RUN) tributary sandbox serve --scale $(SCALE) --seed $(SEED) --base-port $(BASE_PORT)
+sandbox: install ## Serve the local marketplace sandbox until Ctrl-C (SANDBOX=name; manifest .tributary/sandboxes/<name>.json)
+	$(RUN) tributary sandbox serve --name $(SANDBOX) --scale $(SCALE) --seed $(SEED) --base-port $(BASE_PORT)
 
-ingest: install ## Ingest every channel of the running sandbox (start `make sandbox` first)
-	$(RUN) tributary ingest --config .tributary/sandbox.json
+ingest: install ## Ingest every channel of the running sandbox (start `make sandbox` first; SANDBOX=name)
+	$(RUN) tributary ingest --config .tributary/sandboxes/$(SANDBOX).json
 
 transform: install ## Build the dbt marts on the warehouse (models, seeds, tests); FULL_REFRESH=1 rebuilds
 	$(RUN) tributary transform $(if $(FULL_REFRESH),--full-refresh)
@@ -55,10 +57,10 @@ transform: install ## Build the dbt marts on the warehouse (models, seeds, tests
 docs: install ## The dbt docs site, cataloged from the serving copy BI tools read
 	$(RUN) tributary docs
 
-push: install ## Push stock targets to the running sandbox's channels (DRY_RUN=1 plans only)
-	$(RUN) tributary push --config .tributary/sandbox.json $(if $(DRY_RUN),--dry-run)
+push: install ## Push stock targets to the running sandbox's channels (DRY_RUN=1 plans only; SANDBOX=name)
+	$(RUN) tributary push --config .tributary/sandboxes/$(SANDBOX).json $(if $(DRY_RUN),--dry-run)
 
-ui: install manifest dagster-home ## Dagster UI + daemon on http://127.0.0.1:3000 against a sandbox
+ui: install manifest dagster-home ## Dagster UI + daemon on http://127.0.0.1:3000 (next free port if taken), with its own sandbox
 	$(RUN) tributary ui --scale $(SCALE) --seed $(SEED)
 
 test: install lint manifest browser ## Lint, then run the whole test suite

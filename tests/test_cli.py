@@ -58,5 +58,6 @@ def test_cli_help_lists_the_sandbox() -> None:
         text=True,
         check=True,
     )
-    for option in ("--seed", "--scale", "--base-port", "--time-scale", "--live", "--manifest"):
+    options = ("--seed", "--scale", "--name", "--base-port", "--time-scale", "--live", "--manifest")
+    for option in options:
         assert option in result.stdout

@@ -1,27 +1,40 @@
-"""`tributary demo` and `tributary ui`: the whole platform against a local sandbox."""
+"""`tributary demo` and `tributary ui`: the whole platform against a local sandbox.
+
+Each starts its own sandbox instance on free ports (`demo-<pid>`, `ui-<port>`), writes its own
+manifest (`.tributary/sandboxes/<name>.json`) and hands Dagster that file in the child's
+environment (`TRIBUTARY_CHANNELS_FILE`): a second sandbox or UI never repoints a running one.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
+from core.locks import HeldLock
 from dlt_sources.common.config import CHANNELS_FILE_ENV
+from orchestration.cli.dagster_ui import (
+    child_environment,
+    claim_home,
+    claim_ui_port,
+    dagster_dev_command,
+    prepare_home,
+    serve_dagster,
+    write_workspace,
+)
+from orchestration.cli.instances import SandboxInstance, claim
 from orchestration.cli.run import run_and_report
-from orchestration.cli.sandbox import write_manifest
-
-MANIFEST = Path(".tributary/sandbox.json")
 
 
 @contextmanager
-def local_sandbox(scale: str, seed: int) -> Iterator[None]:
-    """A sandbox world on free ports, its manifest as the channels file, for the duration.
+def local_sandbox(scale: str, seed: int, instance: SandboxInstance) -> Iterator[dict[str, Any]]:
+    """A sandbox world on free ports, published as `instance` (its own manifest), for the
+    duration.
 
     Rate limits are off: the small world then ingests in seconds, where Amazon's real
     getOrderItems rate (0.5/s) alone would take the demo past its five minutes."""
@@ -32,10 +45,26 @@ def local_sandbox(scale: str, seed: int) -> Iterator[None]:
         seed=seed, scale=scale, base_port=0, options=SandboxOptions(rate_limits=False)
     )
     with SandboxThread(config) as manifest:
-        write_manifest(MANIFEST, manifest)
-        os.environ[CHANNELS_FILE_ENV] = str(MANIFEST.resolve())
-        click.echo(f"sandbox: {scale} world (seed {seed}), rate limits off, manifest {MANIFEST}")
+        document = instance.publish(manifest)
+        click.echo(
+            f"sandbox {instance.name}: {scale} world (seed {seed}), rate limits off, "
+            f"manifest {instance.manifest}"
+        )
+        yield document
+
+
+@contextmanager
+def environment_variable(name: str, value: str) -> Iterator[None]:
+    """Set for the commands this process runs meanwhile, then as it was."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
         yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 @click.command()
@@ -45,8 +74,16 @@ def demo(scale: str, seed: int) -> None:
     """Start a sandbox, run the whole graph once through Dagster, print what it did."""
     if not os.environ.get("DAGSTER_HOME"):
         raise click.UsageError("set DAGSTER_HOME (`make demo` uses .tributary/dagster)")
-    with local_sandbox(scale, seed):
-        code = run_and_report("refresh")
+    instance = claim(f"demo-{os.getpid()}")
+    try:
+        with (
+            local_sandbox(scale, seed, instance),
+            # `dagster job execute` inherits it: this demo's own manifest, nobody else's.
+            environment_variable(CHANNELS_FILE_ENV, str(instance.manifest.resolve())),
+        ):
+            code = run_and_report("refresh")
+    finally:
+        instance.close(forget=True)  # a one-off name: its manifest would only pile up
     click.echo("browse the run and the asset graph: make ui  (http://127.0.0.1:3000)")
     sys.exit(code)
 
@@ -54,14 +91,60 @@ def demo(scale: str, seed: int) -> None:
 @click.command()
 @click.option("--scale", default="small", show_default=True)
 @click.option("--seed", default=42, show_default=True)
-@click.option("--port", default=3000, show_default=True)
-def ui(scale: str, seed: int, port: int) -> None:
-    """Serve the Dagster UI and daemon (schedules, sensors, queued runs) against a sandbox."""
-    if not os.environ.get("DAGSTER_HOME"):
-        raise click.UsageError("set DAGSTER_HOME (`make ui` uses .tributary/dagster)")
-    dagster = str(Path(sys.executable).with_name("dagster"))
-    with local_sandbox(scale, seed):
-        command = [dagster, "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)]
-        click.echo(f"Dagster UI on http://127.0.0.1:{port} (Ctrl-C stops it and the sandbox)")
-        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the UI is stopped
-            subprocess.run(command, check=False)  # noqa: S603 - our own dagster executable
+@click.option(
+    "--port", default=3000, show_default=True, help="UI port; the next free one if it is taken."
+)
+@click.option(
+    "--dagster-home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="DAGSTER_HOME",
+    show_envvar=True,
+    help="The Dagster instance (run history, schedules, logs); one UI at a time per instance.",
+)
+def ui(scale: str, seed: int, port: int, dagster_home: Path | None) -> None:
+    """Serve the Dagster UI and daemon (schedules, sensors, queued runs) against its own sandbox."""
+    if dagster_home is None:
+        raise click.UsageError(
+            "set DAGSTER_HOME or pass --dagster-home (`make ui` uses .tributary/dagster)"
+        )
+    home = prepare_home(dagster_home)
+    home_lock = claim_home(home)  # refuses at once if another UI serves this instance
+    try:
+        ui_port, instance, passed = claim_ui_port(port)
+        if passed:
+            taken = f"port {passed[0]} is" if len(passed) == 1 else f"ports {passed} are"
+            click.echo(f"{taken} taken (another UI or service): serving this UI on port {ui_port}")
+        try:
+            code = _serve_ui(scale, seed, home, home_lock, ui_port, instance)
+        finally:
+            instance.close()
+    finally:
+        home_lock.release()
+    sys.exit(code)
+
+
+def _serve_ui(
+    scale: str, seed: int, home: Path, home_lock: HeldLock, port: int, instance: SandboxInstance
+) -> int:
+    url = f"http://127.0.0.1:{port}"
+    with local_sandbox(scale, seed, instance) as manifest:
+        workspace, locations = write_workspace(home, instance.name)
+        channels_file = instance.manifest.resolve()
+        control = manifest["sandbox"]["control_url"]
+        named = ", ".join(f'"{location}"' for location in locations)
+        home_lock.record(ui_url=url, sandbox=instance.name, manifest=str(channels_file))
+        click.echo(
+            "\n".join(
+                [
+                    f"Dagster UI on {url} (Ctrl-C stops it and the sandbox)",
+                    f"  bound to sandbox {instance.name}: control {control}",
+                    f"  channels file (TRIBUTARY_CHANNELS_FILE): {channels_file}",
+                    f"  the UI names it: code location {named}, "
+                    "and Resources > channels > config_file",
+                    f"  Dagster instance (DAGSTER_HOME): {home}",
+                ]
+            )
+        )
+        return serve_dagster(
+            dagster_dev_command(workspace, port), child_environment(home, channels_file), home_lock
+        )

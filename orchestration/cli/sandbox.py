@@ -1,15 +1,16 @@
 """`tributary sandbox serve`: every simulated marketplace on its own port, from one world.
 
 Writes a manifest (base URLs and the credentials the sandbox accepts) so that clients are
-configured exactly as they would be for real shops.
+configured exactly as they would be for real shops. Each running sandbox is a named instance
+(`--name`, default `default`) with its own manifest, `.tributary/sandboxes/<name>.json`, and
+its own ports; `tributary sandbox list` shows them (see `orchestration/cli/instances.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import os
+import errno
 import resource
 import signal
 import time
@@ -17,6 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from orchestration.cli.instances import (
+    DEFAULT_NAME,
+    SANDBOXES_DIR,
+    check_ports,
+    claim,
+    describe_holder,
+    known_instances,
+    urls,
+    write_manifest,
+)
+
+__all__ = ["describe", "sandbox", "write_manifest"]
 
 
 @click.group()
@@ -33,6 +47,12 @@ def sandbox() -> None:
     show_default=True,
 )
 @click.option(
+    "--name",
+    default=DEFAULT_NAME,
+    show_default=True,
+    help="Instance name: one running sandbox per name, each with its own manifest.",
+)
+@click.option(
     "--base-port", default=8700, show_default=True, help="First port; 0 for any free ports."
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -43,61 +63,81 @@ def sandbox() -> None:
     "--manifest",
     "manifest_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path(".tributary/sandbox.json"),
-    show_default=True,
+    default=None,
+    help=f"Where to write the manifest  [default: {SANDBOXES_DIR}/<name>.json]",
 )
 @click.option("--for", "serve_for", type=float, default=None, help="Stop after this many seconds.")
 def serve(
     seed: int,
     scale: str,
+    name: str,
     base_port: int,
     host: str,
     time_scale: float,
     live: bool,
     no_rate_limits: bool,
-    manifest_path: Path,
+    manifest_path: Path | None,
     serve_for: float | None,
 ) -> None:
     """Serve every channel until interrupted, after writing the manifest."""
-    from sandbox.server.context import SandboxOptions  # noqa: PLC0415 - keep `--help` instant
-    from sandbox.server.runner import Sandbox, SandboxConfig  # noqa: PLC0415
-
     started = time.perf_counter()
-    config = SandboxConfig(
-        seed=seed,
-        scale=scale,
-        time_scale=time_scale,
-        live=live,
-        host=host,
-        base_port=base_port,
-        options=SandboxOptions(rate_limits=not no_rate_limits),
-    )
+    instance = claim(name, manifest_path)  # refuses at once if the name is running
+    try:
+        from sandbox.registry import simulators  # noqa: PLC0415 - keep `--help` instant
+        from sandbox.server.context import SandboxOptions  # noqa: PLC0415
+        from sandbox.server.runner import Sandbox, SandboxConfig  # noqa: PLC0415
 
-    async def run() -> None:
-        service = Sandbox(config)
-        manifest = await service.start()
-        write_manifest(manifest_path, manifest)
-        ready = time.perf_counter() - started
-        click.echo(describe(manifest, manifest_path, ready))
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=serve_for)
-        await service.stop()
-        click.echo("sandbox stopped")
+        labels = [f"{sim.slug} {each.name}" for sim in simulators() for each in sim.hosts()]
+        check_ports(host, base_port, labels)  # before the world is built, which takes a while
+        config = SandboxConfig(
+            seed=seed,
+            scale=scale,
+            time_scale=time_scale,
+            live=live,
+            host=host,
+            base_port=base_port,
+            options=SandboxOptions(rate_limits=not no_rate_limits),
+        )
 
-    asyncio.run(run())
+        async def run() -> None:
+            service = Sandbox(config)
+            try:
+                manifest = await service.start()
+            except OSError as error:  # taken since the check: another process was quicker
+                await service.stop()
+                if error.errno != errno.EADDRINUSE:
+                    raise
+                raise click.ClickException(
+                    f"{error.strerror or error}: a port from --base-port {base_port} was taken "
+                    "while the world was built. Start with --base-port 0 to take any free ports."
+                ) from None
+            document = instance.publish(manifest)
+            ready = time.perf_counter() - started
+            click.echo(describe(document, instance.manifest, ready))
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=serve_for)
+            await service.stop()
+            click.echo("sandbox stopped")
+
+        asyncio.run(run())
+    finally:
+        instance.close()
 
 
-def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write atomically, readable only by the owner: it holds credentials."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(manifest, indent=2))
-    os.chmod(partial, 0o600)
-    partial.replace(path)
+@sandbox.command(name="list")
+def list_instances() -> None:
+    """The sandbox instances of this directory: running ones with their pid and control URL."""
+    found = known_instances()
+    if not found:
+        click.echo(f"no sandbox instance in {SANDBOXES_DIR}")
+        return
+    for known in found:
+        state = f"running: {describe_holder(known.holder)}" if known.running else "stopped"
+        click.echo(f"{known.name:<16} {state}\n{'':<16} manifest {known.manifest}")
 
 
 def describe(manifest: dict[str, Any], path: Path, ready_s: float) -> str:
@@ -109,27 +149,11 @@ def describe(manifest: dict[str, Any], path: Path, ready_s: float) -> str:
         f"{'live' if info['live'] else 'frozen clock'}",
     ]
     for channel, details in manifest["channels"].items():
-        for name, url in sorted(_urls(details).items()):
+        for name, url in sorted(urls(details).items()):
             lines.append(f"  {channel:<12} {name:<12} {url}")
     lines.append(f"  control      truth        {info['control_url']}/truth")
+    if info.get("name"):
+        lines.append(f"Instance {info['name']!r}; another at once: --name <other> --base-port 0")
     lines.append(f"Manifest with credentials: {path}")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
-
-
-def _urls(details: dict[str, Any]) -> dict[str, str]:
-    """Every URL in a channel's manifest entry, keyed by where it was found."""
-    found: dict[str, str] = {}
-
-    def walk(node: Any, label: str) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, key if label in ("", "stores", "regions") else f"{label}.{key}")
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, label)
-        elif isinstance(node, str) and node.startswith("http"):
-            found[label] = node
-
-    walk(details, "")
-    return found
