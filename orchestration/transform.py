@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -281,8 +282,20 @@ def generate_docs(warehouse: Path | None = None, target_path: Path | None = None
 
 def prepare_manifest() -> DbtRun:
     """Parse the project into dbt_project/target/manifest.json, the file Dagster loads the
-    dbt assets from; raises with dbt's output when the project does not parse."""
-    run = run_dbt(["parse"])
+    dbt assets from; raises with dbt's output when the project does not parse.
+
+    The manifest is parsed beside the target and renamed into place: a Dagster process
+    loading it meanwhile reads the old one or the new one, never half of one."""
+    target = DBT_PROJECT_DIR / "target"
+    scratch = target / f".parse-{os.getpid()}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    if (target / "partial_parse.msgpack").exists():  # parse only what changed
+        shutil.copy2(target / "partial_parse.msgpack", scratch / "partial_parse.msgpack")
+    run = run_dbt(["parse"], target_path=scratch)
     if not run.ok:
         raise RuntimeError(f"dbt parse failed:\n{run.output[-4000:]}")
+    for name in ("manifest.json", "partial_parse.msgpack", "semantic_manifest.json"):
+        if (scratch / name).exists():
+            os.replace(scratch / name, target / name)
+    shutil.rmtree(scratch, ignore_errors=True)
     return run
