@@ -76,7 +76,7 @@ def assert_no_duplicates(ingest: Ingest) -> None:
 
 
 def test_two_ingests_at_once_load_every_order_once_and_say_so(ingest_world: World) -> None:
-    _, control, ingest = ingest_world(scale="small")
+    _, control, ingest = ingest_world(scale="tiny")
     first = cli(ingest, "ingest", "--config", str(ingest.config))
     second = cli(ingest, "ingest", "--config", str(ingest.config))
     outputs = [process.communicate(timeout=280) for process in (first, second)]
@@ -121,7 +121,7 @@ def test_a_dashboard_on_the_working_file_is_waited_out_by_ingest_and_transform(
 def test_a_kill_inside_a_load_is_finished_by_the_next_run_with_nothing_twice(
     ingest_world: World,
 ) -> None:
-    _, control, ingest = ingest_world(scale="small")
+    _, control, ingest = ingest_world(scale="tiny")
     wal = ingest.database.with_name(ingest.database.name + ".wal")
     process = cli(ingest, "ingest", "--config", str(ingest.config), start_new_session=True)
     deadline = time.monotonic() + 240
