@@ -30,21 +30,17 @@
 
 {#- The salt as SQL: the session's secret, or `test` inside a unit test. -#}
 {% macro pii_salt() -%}
-    {{ return(adapter.dispatch('pii_salt', 'tributary')()) }}
-{%- endmacro %}
-
-{% macro default__pii_salt() -%}
     {%- if model is defined and model.resource_type == 'unit_test' -%}
         'test'
     {%- else -%}
-        getvariable('tributary_pii_salt')
+        {{ adapter.dispatch('session_pii_salt', 'tributary')() }}
     {%- endif -%}
 {%- endmacro %}
 
-{% macro postgres__pii_salt() -%}
-    {%- if model is defined and model.resource_type == 'unit_test' -%}
-        'test'
-    {%- else -%}
-        current_setting('tributary.pii_salt')
-    {%- endif -%}
+{% macro default__session_pii_salt() -%}
+    getvariable('tributary_pii_salt')
+{%- endmacro %}
+
+{% macro postgres__session_pii_salt() -%}
+    current_setting('tributary.pii_salt')
 {%- endmacro %}
