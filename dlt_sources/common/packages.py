@@ -42,8 +42,11 @@ def finish_interrupted_loads(pipeline: dlt.Pipeline, target: Any) -> list[str]:
     if not pipeline.has_pending_data:
         return []
     if pipeline.list_extracted_load_packages():
-        pipeline.normalize()
-        drop_empty_jobs(pipeline)
+        if pipeline.default_schema_name is None:
+            discard_unrecorded_extracts(pipeline)
+        else:
+            pipeline.normalize()
+            drop_empty_jobs(pipeline)
     pending = list(pipeline.list_normalized_load_packages())
     if not pending:
         return []
@@ -80,9 +83,34 @@ def undo_unrecorded_jobs(pipeline: dlt.Pipeline, client: Any, load_id: str) -> i
     return undone
 
 
+def discard_unrecorded_extracts(pipeline: dlt.Pipeline) -> list[str]:
+    """Delete the extracted packages of a first run killed before it saved its schema and
+    state; returns their load ids.
+
+    dlt commits an extracted package (an atomic rename) before the pipeline saves the schema
+    and the cursors it read with. Killed in between, the pipeline has no schema, so dlt's
+    normalize skips the package and it would wait, half-owned, for the next extract. The next
+    run reads from the cursors that were saved, which covers every row the package holds.
+    """
+    storage = pipeline._get_normalize_storage()  # dlt: no public API
+    discarded = list(storage.extracted_packages.list_packages())
+    for load_id in discarded:
+        storage.extracted_packages.delete_package(load_id)
+        log.warning(
+            "extract %s of %s was never recorded by its pipeline; discarded, the next run "
+            "reads its rows again",
+            load_id,
+            pipeline.pipeline_name,
+        )
+    return discarded
+
+
 def drop_empty_jobs(pipeline: dlt.Pipeline) -> list[str]:
     """Remove the new JSONL jobs of every pending package that hold no row; returns them."""
-    packages = pipeline._get_load_storage().normalized_packages  # dlt: no public API
+    storage = pipeline._get_load_storage()  # dlt: no public API
+    if not storage.is_storage_ready():  # nothing was ever normalized
+        return []
+    packages = storage.normalized_packages
     dropped = []
     for load_id in packages.list_packages():
         for job_path in packages.list_new_jobs(load_id):
