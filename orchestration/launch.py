@@ -7,7 +7,8 @@ to a file; the command prints the run's summary, read back from the instance.
 A launch holds a lock of its own (`<DAGSTER_HOME>/launches/<launch>.lock`) while its run
 lives, and the dagster process dies with the launcher. A launch that was killed leaves its run
 `STARTED` forever in Dagster's eyes; the next launch finds such runs (their lock is free) and
-closes them as failed, "interrupted", so the UI never shows a run in progress that is not.
+closes them as failed, "interrupted", so the UI never shows a run in progress that is not, and
+gives back the pool slots they held.
 """
 
 from __future__ import annotations
@@ -50,7 +51,13 @@ def launch_lock(instance: dg.DagsterInstance, launch: str) -> FileLock:
 
 
 def close_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
-    """Mark failed, as interrupted, the runs of launches whose process is gone."""
+    """Mark failed, as interrupted, the runs of launches whose process is gone, and free the
+    pool slots their steps held.
+
+    A step holds its pool's slot until it ends; a killed step never ends, and without a
+    daemon's run monitoring nothing frees the slot: every later step of the pool (`warehouse`
+    admits one) would wait for it forever."""
+    storage = instance.event_log_storage
     closed = []
     for run in instance.get_runs(filters=dg.RunsFilter(statuses=list(OPEN_STATUSES))):
         launch = run.tags.get(LAUNCH_TAG)
@@ -59,6 +66,8 @@ def close_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
         instance.report_run_failed(
             run, message="interrupted: the process running it died before the run finished"
         )
+        if storage.supports_global_concurrency_limits:
+            storage.free_concurrency_slots_for_run(run.run_id)
         launch_lock(instance, launch).path.unlink(missing_ok=True)
         closed.append(run.run_id)
     return closed

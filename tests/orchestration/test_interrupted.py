@@ -1,5 +1,7 @@
 """A `tributary run` killed with its Dagster run in flight: the next launch closes the run as
-interrupted instead of leaving it STARTED in the UI forever."""
+interrupted instead of leaving it STARTED in the UI forever, and frees the pool slots its steps
+held, which would otherwise make every later step of that pool wait forever (found by the
+chaos benchmark: the next refresh's dbt step sat "blocked by limit for pool warehouse")."""
 
 from __future__ import annotations
 
@@ -46,13 +48,14 @@ def test_a_killed_launch_leaves_no_run_started(
     try:
         deadline = time.monotonic() + 180
         started: list[dg.DagsterRun] = []
-        while not started:
+        slots = instance.event_log_storage
+        while not (started and started[0].run_id in slots.get_concurrency_run_ids()):
             assert process.poll() is None, "the run ended before it could be killed"
-            assert time.monotonic() < deadline, "no run started"
+            assert time.monotonic() < deadline, "no step of the run ever took a pool slot"
             started = instance.get_runs(
                 filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])
             )
-            time.sleep(0.2)
+            time.sleep(0.05)
         os.killpg(process.pid, signal.SIGKILL)  # the launcher and its dagster process
         process.wait()
         (run,) = started
@@ -67,6 +70,7 @@ def test_a_killed_launch_leaves_no_run_started(
             run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE
         ).records
         assert "interrupted" in failure[-1].event_log_entry.dagster_event.message
+        assert run.run_id not in slots.get_concurrency_run_ids(), "its pool slots are free"
         assert close_interrupted_runs(instance) == [], "closed once"
     finally:
         instance.dispose()
