@@ -11,6 +11,7 @@ SEED ?= 42
 BASE_PORT ?= 8700
 # The sandbox instance `make sandbox` serves and `make ingest` / `make push` talk to.
 SANDBOX ?= default
+CHAOS_ARGS ?= --kills 100
 PYTEST_ARGS ?=
 # The warehouse every target reads and writes (a DuckDB file unless configured otherwise).
 export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
@@ -18,7 +19,7 @@ export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.tributary/dagster
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install manifest dagster-home browser demo sandbox ingest transform push docs ui test lint format bench oversell clean
+.PHONY: help install manifest dagster-home browser demo sandbox ingest transform push docs ui test lint format bench oversell chaos clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,7 +65,7 @@ ui: install manifest dagster-home ## Dagster UI + daemon on http://127.0.0.1:300
 	$(RUN) tributary ui --scale $(SCALE) --seed $(SEED)
 
 test: install lint manifest browser ## Lint, then run the whole test suite
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest --durations=25 $(PYTEST_ARGS)
 
 lint: install ## ruff (lint, format), mypy, sqlfluff (dbt templater, on a scratch warehouse)
 	$(RUN) ruff check .
@@ -86,6 +87,9 @@ bench: install ## Print the benchmark figures (never pass/fail)
 
 oversell: install manifest ## Oversold units, exposure and API use: no sync vs a 15-min sync vs Tributary
 	$(RUN) python -m benchmarks.oversell
+
+chaos: install manifest ## kill -9 the pipeline 100 times and break every channel; count what was lost
+	$(RUN) python -m benchmarks.chaos $(CHAOS_ARGS)
 
 clean: ## Remove local state (virtualenv, manifests, caches)
 	rm -rf .venv .tributary .pytest_cache .ruff_cache

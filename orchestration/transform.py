@@ -36,6 +36,7 @@ from core.warehouse import WAREHOUSE_ENV, Warehouse, is_lock_conflict
 log = logging.getLogger(__name__)
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+TARGET_PATH_ENV = "TRIBUTARY_DBT_TARGET_PATH"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # Commands that never open the warehouse, so need no lock.
 OFFLINE_COMMANDS = frozenset({"parse", "ls", "list", "deps", "clean", "debug"})
@@ -115,11 +116,12 @@ def run_dbt(
     """Run `dbt <arguments>` on the project against `warehouse` (default: the platform's).
 
     `target_path` keeps manifests and run results apart when several builds run side by side
-    (tests, benchmarks); by default they land in dbt_project/target as dbt's do.
+    (tests, benchmarks); by default they land in $TRIBUTARY_DBT_TARGET_PATH (one checkout
+    building several warehouses at once gives each its own) or dbt_project/target as dbt's do.
     `publish_marts`: after a successful build, publish the marts to the serving copy, under
     the same hold of the warehouse (so the copy is exactly what this build made).
     """
-    target = target_path or DBT_PROJECT_DIR / "target"
+    target = target_path or Path(os.environ.get(TARGET_PATH_ENV, DBT_PROJECT_DIR / "target"))
     place = Warehouse.at(warehouse)
     command = [
         str(Path(sys.executable).with_name("dbt")),

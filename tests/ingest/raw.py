@@ -1,7 +1,8 @@
 """Reading what an ingest wrote, in the shape the sandbox's truth is stated in.
 
 The aggregates are computed in SQL over the raw tables only, the way an analyst would, so a
-test compares the warehouse with the world and not with anything the clients computed.
+test compares the warehouse with the world and not with anything the clients computed. The
+queries are the chaos benchmark's, so a test and the benchmark judge a load the same way.
 """
 
 from __future__ import annotations
@@ -13,34 +14,13 @@ from typing import Any
 
 import duckdb
 
+from benchmarks.chaos.raw import ORDER_FACTS
 from core.warehouse import Warehouse
 from dlt_sources.common.pipeline import IngestReport
 from dlt_sources.common.run import ingest_channel
 from tests.helpers.clients import Control
 
 CHANNELS = ("shopify", "amazon", "tiktok_shop", "warehouse")
-
-ORDER_FACTS = {
-    "shopify": """
-        select o.store_id, count(distinct o.id), count(l.id), sum(l.quantity),
-               sum(cast(l.original_unit_price_set__shop_money__amount as decimal(18, 2))
-                   * l.quantity)
-        from raw_shopify.orders o join raw_shopify.order_line_items l
-          on l.order_id = o.id and l.store_id = o.store_id
-        group by 1""",
-    "amazon": """
-        select o.store_id, count(distinct o.amazon_order_id), count(i.order_item_id),
-               sum(i.quantity_ordered), sum(cast(i.item_price__amount as decimal(18, 2)))
-        from raw_amazon.orders o join raw_amazon.order_items i
-          on i.amazon_order_id = o.amazon_order_id
-        group by 1""",
-    "tiktok_shop": """
-        select o.store_id, count(distinct o.id), count(l.id), count(l.id),
-               sum(cast(l.original_price as decimal(18, 2)))
-        from raw_tiktok_shop.orders o join raw_tiktok_shop.orders__line_items l
-          on l._dlt_root_id = o._dlt_id
-        group by 1""",
-}
 
 
 class Ingest:

@@ -12,20 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.chaos.raw import SNAPSHOT_KEYS
 from tests.helpers.clients import Control
 from tests.ingest.raw import Ingest, check_listings_and_stock, truth_facts
 
 World = Callable[..., tuple[dict[str, Any], Control, Ingest]]
-# Tables a load replaces whole, with the key that makes a row unique in the snapshot.
-SNAPSHOT_KEYS = {
-    "raw_shopify.products": "store_id, id",
-    "raw_shopify.product_variants": "store_id, id",
-    "raw_shopify.inventory_levels": "store_id, inventory_item_id, location_id",
-    "raw_amazon.listings": "store_id, sku",
-    "raw_tiktok_shop.products": "store_id, id",
-    "raw_warehouse.inventory": "sku, location",
-    "raw_warehouse.items": "sku",
-}
 # A dashboard holding the working file the way a BI tool would: open read-only, query, close,
 # every 0.1 s. Counts the times DuckDB refused it (the pipeline was writing).
 DASHBOARD = """
@@ -68,7 +59,16 @@ def printed_orders(output: str, channel: str) -> int:
 
 
 def assert_no_duplicates(ingest: Ingest) -> None:
+    present = {
+        f"{schema}.{name}"
+        for schema, name in ingest.sql(
+            "select table_schema, table_name from information_schema.tables"
+        )
+    }
+    assert {"raw_shopify.products", "raw_warehouse.inventory"} <= present
     for table, key in SNAPSHOT_KEYS.items():
+        if table not in present:  # a world without kits has no kits table
+            continue
         rows = ingest.sql(f"select count(*), count(distinct ({key})) from {table}")
         assert rows[0][0] == rows[0][1], f"{table} holds duplicated rows: {rows}"
         ids = ingest.sql(f"select count(*) - count(distinct _dlt_id) from {table}")
