@@ -46,8 +46,12 @@ def test_rest_paging_is_paced_by_the_bucket_not_by_429s(
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(page_through, clients))
     assert [len(orders) for orders in results] == [900] * 4
-    assert [client.transport.requests for client in clients] == [50] * 4
-    assert sum(client.transport.throttled for client in clients) == 0
+    throttled = sum(client.transport.throttled for client in clients)
+    # Exceptional, not none: on a loaded machine four requests sent in turn can reach the
+    # server bunched up, one over the bucket (seen once in CI: 1 of 201). Unpaced, the same
+    # 200 pages meet some 150 429s.
+    assert throttled <= 2
+    assert sum(client.transport.requests for client in clients) == 200 + throttled
     assert clients[0].rest_budget is clients[1].rest_budget, "one budget per shop"
     assert clients[0].rest_budget.stats.waited_s > 0  # the budget did the pacing
 

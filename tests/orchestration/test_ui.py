@@ -102,8 +102,8 @@ def test_the_ui_shows_the_last_run_and_its_steps(
     page.goto(f"{webserver}/runs")
     # The instance holds this one run: its id, job and status are the page's only run row.
     expect(page.get_by_role("link", name=f"run {run_id[:8]}")).to_be_visible(timeout=30_000)
-    expect(page.get_by_role("link", name="refresh", exact=True)).to_be_visible()
-    expect(page.get_by_text("Success", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="refresh", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Success", exact=True)).to_be_visible(timeout=30_000)
 
     page.goto(f"{webserver}/runs/{run_id}")
     for step in ("ingest_shopify", "dbt_build", "great_expectations_suites", "stock_push__amazon"):
@@ -117,7 +117,8 @@ def test_the_ui_shows_the_asset_graph_materialized(
     page.goto(f"{webserver}/locations/tributary/asset-groups/marts")
     for mart in ("fct_orders", "fct_inventory_positions", "inventory_push_targets"):
         expect(page.get_by_text(mart, exact=True).first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("Materialized").first).to_be_visible()
+    # Statuses load after the graph draws: the same patience as for the nodes.
+    expect(page.get_by_text("Materialized").first).to_be_visible(timeout=30_000)
     page.screenshot(path=str(materialized.world.directory / "marts-graph.png"))
 
     page.goto(f"{webserver}/asset-groups")

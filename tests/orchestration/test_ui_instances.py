@@ -127,12 +127,13 @@ def wait_loaded(ui: RunningUI) -> list[str]:
         time.sleep(1)
 
 
+def in_location(ui: RunningUI, **names: str) -> dict[str, str]:
+    """A GraphQL selector for something of the UI's code location."""
+    return {"repositoryLocationName": ui.location, "repositoryName": "__repository__", **names}
+
+
 def channels_file_shown(ui: RunningUI) -> str:
-    selector = {
-        "repositoryLocationName": ui.location,
-        "repositoryName": "__repository__",
-        "resourceName": "channels",
-    }
+    selector = in_location(ui, resourceName="channels")
     details = graphql(ui, CHANNELS_CONFIG, selector=selector)["topLevelResourceDetailsOrError"]
     assert details["__typename"] == "ResourceDetails", details
     values = {value["key"]: value["value"] for value in details["configuredValues"]}
@@ -140,12 +141,9 @@ def channels_file_shown(ui: RunningUI) -> str:
 
 
 def sensor_ticks(ui: RunningUI) -> list[dict[str, Any]]:
-    selector = {
-        "repositoryLocationName": ui.location,
-        "repositoryName": "__repository__",
-        "sensorName": "stock_moved",
-    }
-    sensor = graphql(ui, SENSOR_TICKS, selector=selector)["sensorOrError"]
+    sensor = graphql(ui, SENSOR_TICKS, selector=in_location(ui, sensorName="stock_moved"))[
+        "sensorOrError"
+    ]
     assert sensor["__typename"] == "Sensor", sensor
     return sensor["sensorState"]["ticks"]
 
@@ -255,7 +253,7 @@ def test_the_first_ui_stays_bound_to_its_own_sandbox(first_ui: RunningUI, root: 
                 expect(description).to_be_visible(timeout=60_000)
                 # The header: "Sensor in tributary (sandbox ui-<port>)", a link to the location.
                 header = page.get_by_role("link", name=first_ui.location).first
-                expect(header).to_be_visible()
+                expect(header).to_be_visible(timeout=30_000)
                 expect(header).to_have_attribute("href", re.compile(r"^/locations/tributary"))
                 page.screenshot(path=str(root / "first-ui-sensor.png"))
             finally:
