@@ -145,3 +145,30 @@ def test_a_kill_inside_a_load_is_finished_by_the_next_run_with_nothing_twice(
     assert ingest.order_facts() == truth_facts(control.truth())
     check_listings_and_stock(control, ingest)
     assert_no_duplicates(ingest)
+
+
+def test_a_hanging_channel_fails_alone_at_its_deadline_and_the_others_load(
+    ingest_world: World,
+) -> None:
+    # TikTok Shop hangs on every request; the client gives up after 2 s a try and the channel
+    # after its deadline (6 s here), while Shopify, Amazon and the 3PL load beside it.
+    _, control, ingest = ingest_world(scale="tiny", client_timeout_s=2.0)
+    control.faults("tiktok_shop", timeout=1.0, timeout_seconds=5.0)
+    started = time.monotonic()
+    process = cli(ingest, "ingest", "--config", str(ingest.config), "--deadline-minutes", "0.1")
+    stdout, stderr = process.communicate(timeout=280)
+    took = time.monotonic() - started
+    assert process.returncode != 0, "a channel failed: the command says so"
+    failure = [line for line in stderr.splitlines() if line.startswith("FAILED tiktok_shop")]
+    assert failure, stdout + stderr
+    assert "gave up at the channel's deadline" in failure[0]
+    for channel in ("shopify", "amazon", "warehouse"):
+        assert re.search(rf"^{channel}: load ", stdout, re.M), (channel, stdout, stderr)
+    assert took < 150, f"the hanging channel held the command for {took:.0f} s"
+    truth = control.truth()
+    hanging = {row["store_id"] for row in truth["orders"] if row["channel"] == "tiktok_shop"}
+    loaded = ingest.order_facts()
+    for store, facts in truth_facts(truth).items():
+        if store not in hanging:
+            assert loaded.get(store) == facts, store
+    assert not hanging & set(loaded), "nothing of the hanging channel was half-loaded"
