@@ -74,6 +74,16 @@ def without_load_stamps(connection: duckdb.DuckDBPyConnection) -> Fingerprints:
     return fingerprints(connection, BUILD_COLUMNS | LOAD_COLUMNS)
 
 
+def copy_warehouse(warehouse: Path, copy: Path, purpose: str) -> Path:
+    """Copy `warehouse` (with a WAL a killed writer left) while no one writes it."""
+    with Warehouse(warehouse).writer_lock(f"chaos benchmark: copy for {purpose}").held():
+        shutil.copy2(warehouse, copy)
+        wal = warehouse.with_name(warehouse.name + ".wal")
+        if wal.exists():
+            shutil.copy2(wal, copy.with_name(copy.name + ".wal"))
+    return copy
+
+
 @dataclass
 class CleanBuild:
     run: DbtRun
@@ -83,12 +93,7 @@ class CleanBuild:
 def clean_build(warehouse: Path, scratch: Path) -> CleanBuild:
     """A full-refresh build of a copy of `warehouse`'s current raw data, fingerprinted."""
     scratch.mkdir(parents=True, exist_ok=True)
-    copy = scratch / warehouse.name
-    with Warehouse(warehouse).writer_lock("chaos benchmark: copy for a clean build").held():
-        shutil.copy2(warehouse, copy)
-        wal = warehouse.with_name(warehouse.name + ".wal")
-        if wal.exists():
-            shutil.copy2(wal, copy.with_name(copy.name + ".wal"))
+    copy = copy_warehouse(warehouse, scratch / warehouse.name, "a clean build")
     run = run_dbt(["run", "--full-refresh"], warehouse=copy, target_path=scratch / "target")
     with duckdb.connect(str(copy), read_only=True) as connection:
         return CleanBuild(run, fingerprints(connection))

@@ -173,7 +173,7 @@ def check_raw(connection: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> RawC
     }
     kits = set(rows(connection, KITS)) if "raw_warehouse.kits" in present else set()
     _compare_sets(check, "3PL kits", _normalised(kits), _normalised(kits_truth))
-    _count_duplicates(check, connection, present)
+    count_duplicates(check, connection, present)
     return check
 
 
@@ -216,9 +216,11 @@ def _compare_sets(
     check.extra_rows += len(extra)
 
 
-def _count_duplicates(
+def count_duplicates(
     check: RawCheck, connection: duckdb.DuckDBPyConnection, present: set[str]
 ) -> None:
+    """Rows of the `present` raw tables that share a `_dlt_id`, or a natural key in a table a
+    load replaces whole or merges by that key."""
     with_ids = {
         f"{schema}.{name}"
         for schema, name in rows(

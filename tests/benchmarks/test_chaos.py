@@ -6,7 +6,6 @@ ran). A killed push being closed is tested where the push is (tests/reverse_etl)
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +15,10 @@ import pytest
 from benchmarks.chaos.bench import Bench
 from benchmarks.chaos.killpoints import KillPoint
 from benchmarks.chaos.listings import check_targets, conflicting_writes, write_counts
-from benchmarks.chaos.marts import differing, fingerprints, without_load_stamps
+from benchmarks.chaos.marts import copy_warehouse, differing, fingerprints, without_load_stamps
 from benchmarks.chaos.raw import check_raw
 from benchmarks.chaos.runs import open_push_runs
 from benchmarks.chaos.trials import TrialResult, run_trial
-from core.warehouse import Warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -39,10 +37,7 @@ def chaos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Bench, Tri
 
 
 def scratch_copy(bench: Bench, directory: Path) -> Path:
-    copy = directory / "copy.duckdb"
-    with Warehouse(bench.warehouse).writer_lock("test: copy").held():
-        shutil.copy2(bench.warehouse, copy)
-    return copy
+    return copy_warehouse(bench.warehouse, directory / "copy.duckdb", "a test")
 
 
 def test_the_kill_landed_and_the_rerun_recovered(chaos: tuple[Bench, TrialResult]) -> None:
