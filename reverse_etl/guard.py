@@ -103,13 +103,13 @@ def _oversupply(plan: Plan) -> list[GuardFailure]:
         for change in plan.changes
         if change.target > change.on_hand
     ][:10]
-    for channel, offered in sorted(plan.units_offered_by_channel.items()):
+    for (channel, store_id), offered in sorted(plan.units_offered_by_storefront.items()):
         if offered > plan.physical_units:
             found.append(
                 GuardFailure(
                     "units_above_stock",
-                    f"{channel}: {offered} units offered across its listings, "
-                    f"{plan.physical_units} exist in the warehouse",
+                    f"{channel} storefront {store_id}: {offered} units offered across its "
+                    f"listings, {plan.physical_units} exist in the warehouse",
                 )
             )
     return found

@@ -56,7 +56,10 @@ class ChannelSummary:
 class Plan:
     changes: list[ListingChange]
     pushable_by_channel: dict[str, int]
-    units_offered_by_channel: dict[str, int]
+    # Per storefront (channel, store_id): one channel may have several storefronts (Amazon
+    # US and DE) that each show the same warehouse units, so only a storefront's own sum
+    # can be held against the units that exist.
+    units_offered_by_storefront: dict[tuple[str, str], int]
     physical_units: int
     stock_snapshot_at: datetime | None
     unpushable: dict[str, int] = field(default_factory=dict)
@@ -74,7 +77,11 @@ class Plan:
                 changing=len(self.for_channel(channel)),
                 to_zero=sum(change.drops_to_zero for change in self.for_channel(channel)),
                 from_zero=sum(change.returns_from_zero for change in self.for_channel(channel)),
-                units_offered=self.units_offered_by_channel.get(channel, 0),
+                units_offered=sum(
+                    units
+                    for (of_channel, _), units in self.units_offered_by_storefront.items()
+                    if of_channel == channel
+                ),
             )
             for channel in channels
         ]
@@ -132,7 +139,7 @@ def read_plan(connection: duckdb.DuckDBPyConnection, channels: Sequence[str] | N
 def build_plan(rows: Iterable[tuple[Any, ...]], physical_units: int) -> Plan:
     changes: list[ListingChange] = []
     pushable: dict[str, int] = {}
-    offered: dict[str, int] = {}
+    offered: dict[tuple[str, str], int] = {}
     unpushable: dict[str, int] = {}
     snapshots: list[datetime] = []
     build_ids: set[str] = set()
@@ -157,7 +164,8 @@ def build_plan(rows: Iterable[tuple[Any, ...]], physical_units: int) -> Plan:
             on_hand=int(row[11]),
         )
         pushable[channel] = pushable.get(channel, 0) + 1
-        offered[channel] = offered.get(channel, 0) + change.target
+        storefront = (channel, change.store_id)
+        offered[storefront] = offered.get(storefront, 0) + change.target
         if snapshot_at is not None:
             snapshots.append(snapshot_at)
         if change.previous != change.target:
@@ -165,7 +173,7 @@ def build_plan(rows: Iterable[tuple[Any, ...]], physical_units: int) -> Plan:
     return Plan(
         changes=changes,
         pushable_by_channel=pushable,
-        units_offered_by_channel=offered,
+        units_offered_by_storefront=offered,
         physical_units=physical_units,
         stock_snapshot_at=min(snapshots) if snapshots else None,
         unpushable=unpushable,
