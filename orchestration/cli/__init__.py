@@ -9,6 +9,7 @@ from orchestration.cli.demo import demo, ui
 from orchestration.cli.docs import docs
 from orchestration.cli.ingest import ingest
 from orchestration.cli.push import push
+from orchestration.cli.realtime import realtime
 from orchestration.cli.run import run
 from orchestration.cli.sandbox import sandbox
 from orchestration.cli.transform import transform
@@ -28,3 +29,4 @@ main.add_command(push)
 main.add_command(run)
 main.add_command(demo)
 main.add_command(ui)
+main.add_command(realtime)

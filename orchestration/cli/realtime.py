@@ -1,0 +1,73 @@
+"""`tributary realtime`: the fast path's receiver, and what it has received."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dlt_sources.common.config import ChannelNotConfiguredError, channel_settings
+from dlt_sources.registry import SOURCES
+from realtime.service import ReceiverSettings, serve
+from realtime.store import DEFAULT_PATH, STORE_ENV, EventStore
+
+CONFIG_HELP = "Channels file (the sandbox manifest layout); default: dlt config/secrets."
+
+
+def store_path(given: str | None) -> Path:
+    return Path(given or os.environ.get(STORE_ENV) or DEFAULT_PATH)
+
+
+def configured_channels(config_file: str | None) -> dict[str, dict[str, Any]]:
+    """Every channel's settings that are configured at all (the receiver picks its own)."""
+    found = {}
+    for slug in SOURCES:
+        try:
+            found[slug] = channel_settings(slug, config_file)
+        except ChannelNotConfiguredError:
+            continue
+    return found
+
+
+@click.group()
+def realtime() -> None:
+    """The fast path: receive every channel's sale signals within seconds."""
+
+
+@realtime.command("serve")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help=CONFIG_HELP)  # fmt: skip
+@click.option("--store", "store", default=None, help=f"Event store file (${STORE_ENV}).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8787, show_default=True, type=int)
+def serve_command(config_file: str | None, store: str | None, host: str, port: int) -> None:
+    """Receive webhooks at /webhooks/<channel> and Amazon's SQS queue until stopped."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    settings = ReceiverSettings(store=store_path(store), host=host, port=port)
+    serve(settings, configured_channels(config_file))
+
+
+@realtime.command("status")
+@click.option("--store", "store", default=None, help=f"Event store file (${STORE_ENV}).")
+@click.option("--minutes", default=60.0, show_default=True, help="Window of the counts.")
+def status_command(store: str | None, minutes: float) -> None:
+    """Deliveries received, duplicates and refusals per channel over the last minutes."""
+    path = store_path(store)
+    if not path.exists():
+        raise click.ClickException(f"no event store at {path}: is `realtime serve` running?")
+    events = EventStore(path)
+    try:
+        counts = events.outcome_counts(since=time.time() - 60.0 * minutes)
+    finally:
+        events.close()
+    channels = sorted({channel for channel, _ in counts})
+    click.echo(f"event store {path}, last {minutes:g} minutes")
+    for channel in channels or ["(no deliveries)"]:
+        accepted, duplicate, rejected = (
+            counts.get((channel, outcome), 0) for outcome in ("accepted", "duplicate", "rejected")
+        )
+        click.echo(f"{channel}: {accepted} accepted, {duplicate} duplicates, {rejected} refused")
