@@ -44,6 +44,9 @@ WEBHOOK_CHANNELS: dict[str, Callable[[Settings], WebhookVerifier | None]] = {
     "warehouse": _warehouse,
 }
 
+# Every channel with a sale signal the receiver reads: the webhook channels and Amazon's queue.
+LISTENED_CHANNELS = (*WEBHOOK_CHANNELS, "amazon")
+
 
 def webhook_verifiers(channels: Mapping[str, Settings]) -> dict[str, WebhookVerifier]:
     """A verifier per configured webhook channel (by slug)."""

@@ -19,8 +19,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import dlt
-
 CHANNELS_FILE_ENV = "TRIBUTARY_CHANNELS_FILE"
 
 
@@ -48,6 +46,8 @@ def channel_settings(slug: str, config_file: str | Path | None = None) -> dict[s
         if slug not in channels:
             raise ChannelNotConfiguredError(slug)
         return dict(channels[slug])
+    import dlt  # noqa: PLC0415 - seconds to import; a process given a channels file never needs it
+
     section = f"sources.{slug}"
     merged: dict[str, Any] = {**(dlt.config.get(section) or {}), **(dlt.secrets.get(section) or {})}
     _merge(merged, _from_environment(slug))

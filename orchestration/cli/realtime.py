@@ -11,9 +11,9 @@ from typing import Any
 import click
 
 from dlt_sources.common.config import ChannelNotConfiguredError, channel_settings
-from dlt_sources.registry import SOURCES
 from realtime.service import ReceiverSettings, serve
 from realtime.store import DEFAULT_PATH, STORE_ENV, EventStore
+from realtime.verifiers import LISTENED_CHANNELS
 
 CONFIG_HELP = "Channels file (the sandbox manifest layout); default: dlt config/secrets."
 
@@ -23,9 +23,9 @@ def store_path(given: str | None) -> Path:
 
 
 def configured_channels(config_file: str | None) -> dict[str, dict[str, Any]]:
-    """Every channel's settings that are configured at all (the receiver picks its own)."""
+    """The settings of every channel the receiver can listen to that is configured at all."""
     found = {}
-    for slug in SOURCES:
+    for slug in LISTENED_CHANNELS:
         try:
             found[slug] = channel_settings(slug, config_file)
         except ChannelNotConfiguredError:
