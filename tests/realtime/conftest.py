@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.helpers.processes import Command, free_port, tributary
+from tests.marts.conftest import built_world  # noqa: F401 - the stock book's tests use it
 from tests.realtime.deliveries import Signed, channels_settings
 
 REPO = Path(__file__).resolve().parents[2]

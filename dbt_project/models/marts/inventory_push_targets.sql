@@ -1,6 +1,7 @@
 {#- The one input of reverse ETL: per channel listing, the quantity it should show.
     target = floor(available_to_sell x allocation_percent / 100) - buffer_units, raised to
-    minimum_units, capped by maximum_units and by available_to_sell, never below 0. A listing
+    minimum_units, capped by maximum_units and by available_to_sell, never below 0 (the
+    stock_target macro, which the fast path's reactor renders too). A listing
     is pushable only when it maps to a SKU with a stock position, is fulfilled by the
     merchant, and its channel has an allocation rule; otherwise the reason says why. -#}
 
@@ -73,17 +74,10 @@ targeted as (
         *,
         case
             when not_pushable_reason is null
-                then greatest(
-                    least(
-                        greatest(
-                            floor(available_to_sell * allocation_percent / 100) - buffer_units,
-                            minimum_units
-                        ),
-                        coalesce(maximum_units, available_to_sell),
-                        available_to_sell
-                    ),
-                    0
-                )
+                then {{ stock_target(
+                    'available_to_sell', 'allocation_percent', 'buffer_units',
+                    'minimum_units', 'maximum_units'
+                ) }}
         end as target_quantity
     from judged
 
