@@ -35,6 +35,8 @@ from dlt.common.storages.load_package import ParsedLoadJobFileName
 log = logging.getLogger(__name__)
 
 DATA_FORMATS = ("jsonl",)
+# Formats whose rows are only undone all at once, by the package's load id.
+WHOLE_PACKAGE_FORMATS = ("insert_values", "parquet", "csv")
 
 
 def finish_interrupted_loads(pipeline: dlt.Pipeline, target: Any) -> list[str]:
@@ -60,27 +62,60 @@ def finish_interrupted_loads(pipeline: dlt.Pipeline, target: Any) -> list[str]:
 
 def undo_unrecorded_jobs(pipeline: dlt.Pipeline, client: Any, load_id: str) -> int:
     """Delete the rows of every started job of `load_id` whose outcome dlt never recorded;
-    returns how many jobs were undone."""
+    returns how many jobs were undone.
+
+    A table all of whose jobs in the package are unrecorded loses every row of the package
+    (`_dlt_load_id`), whatever the jobs' file format: that is how dlt's own state table,
+    written as `insert_values`, is undone. A table with some jobs recorded as done loses the
+    rows of the others by `_dlt_id`, which only JSONL files let us read back; anything else
+    fails loudly rather than load rows twice."""
     packages = pipeline._get_load_storage().normalized_packages  # dlt: no public API
-    undone = 0
+    unrecorded: dict[str, list[str]] = {}
     for job_path in packages.list_started_jobs(load_id):
         name = Path(job_path).name
         if packages.load_pending_transition(load_id, name) is not None:
             continue  # dlt knows this job's outcome and will not run it again
         job = ParsedLoadJobFileName.parse(name)
-        if job.file_format not in DATA_FORMATS:
+        if job.file_format in DATA_FORMATS or job.file_format in WHOLE_PACKAGE_FORMATS:
+            unrecorded.setdefault(job.table_name, []).append(job_path)
+    undone = 0
+    for table, job_paths in unrecorded.items():
+        every_job = packages.list_job_with_states_for_table(load_id, table)
+        if len(every_job) == len(job_paths):
+            if _delete_package_rows(client, table, load_id):
+                undone += len(job_paths)
+                log.warning(
+                    "load %s: %d job(s) of %s may have landed before the run was killed; "
+                    "removed the package's rows so that resuming loads them once",
+                    load_id,
+                    len(job_paths),
+                    table,
+                )
             continue
-        row_ids = _row_ids(packages.storage.make_full_path(job_path))
-        if row_ids and _delete_rows(client, job.table_name, row_ids):
-            undone += 1
-            log.warning(
-                "load %s: job %s may have landed before the run was killed; "
-                "removed its %d rows so that resuming loads them once",
-                load_id,
-                name,
-                len(row_ids),
-            )
+        for job_path in job_paths:
+            undone += _undo_rows_of(packages, client, load_id, table, job_path)
     return undone
+
+
+def _undo_rows_of(packages: Any, client: Any, load_id: str, table: str, job_path: str) -> int:
+    name = Path(job_path).name
+    if ParsedLoadJobFileName.parse(name).file_format not in DATA_FORMATS:
+        raise RuntimeError(
+            f"load {load_id}: job {name} of {table} may have landed before a kill, and its "
+            f"rows cannot be told apart from the package's other jobs; not resuming, so that "
+            f"nothing loads twice (delete the package or load it by hand)"
+        )
+    row_ids = _row_ids(packages.storage.make_full_path(job_path))
+    if not row_ids or not _delete_rows(client, table, row_ids):
+        return 0
+    log.warning(
+        "load %s: job %s may have landed before the run was killed; "
+        "removed its %d rows so that resuming loads them once",
+        load_id,
+        name,
+        len(row_ids),
+    )
+    return 1
 
 
 def discard_unrecorded_extracts(pipeline: dlt.Pipeline) -> list[str]:
@@ -138,18 +173,25 @@ def _row_ids(path: str) -> list[str]:
         ]
 
 
+def _delete_package_rows(client: Any, table: str, load_id: str) -> bool:
+    """Delete the rows `load_id` put in the table its jobs load into; False when the table
+    does not exist yet."""
+    return _delete_where(client, table, "_dlt_load_id = %s", load_id)
+
+
 def _delete_rows(client: Any, table: str, row_ids: list[str]) -> bool:
     """Delete `row_ids` from the table the job loads into; False when it does not exist yet."""
+    return _delete_where(client, table, "_dlt_id in (select unnest(%s::varchar[]))", row_ids)
+
+
+def _delete_where(client: Any, table: str, condition: str, parameter: Any) -> bool:
     staged = client.should_load_data_to_staging_dataset(table)
     scope = client.with_staging_dataset() if staged else contextlib.nullcontext()
     with scope:
         sql = client.sql_client
         qualified = sql.make_qualified_table_name(table)
         try:
-            sql.execute_sql(
-                f"delete from {qualified} where _dlt_id in (select unnest(%s::varchar[]))",  # noqa: S608
-                row_ids,
-            )
+            sql.execute_sql(f"delete from {qualified} where {condition}", parameter)  # noqa: S608
         except Exception as error:  # a table the crash never created is not an error
             if "does not exist" in str(error):
                 return False

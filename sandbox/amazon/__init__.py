@@ -86,7 +86,7 @@ class AmazonSimulator:
 
     def manifest(self, context: SandboxContext, base_urls: dict[str, str]) -> dict[str, Any]:
         credentials = auth_state(context).credentials
-        return {
+        manifest: dict[str, Any] = {
             "lwa_url": f"{base_urls['lwa']}/auth/o2/token",
             "client_id": credentials.client_id,
             "client_secret": credentials.client_secret,
@@ -105,6 +105,11 @@ class AmazonSimulator:
                 for operation, (rate, burst) in USAGE_PLANS.items()
             },
         }
+        queue = context.webhooks.sqs_manifest() if context.webhooks is not None else None
+        if queue is not None:
+            # Where SP-API notifications (ORDER_CHANGE) go once subscribed: a local SQS.
+            manifest["notifications"] = queue
+        return manifest
 
 
 SIMULATOR = AmazonSimulator()

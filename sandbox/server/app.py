@@ -16,6 +16,7 @@ from sandbox.channel import ChannelErrors
 from sandbox.server import control
 from sandbox.server.context import SandboxContext
 from sandbox.server.keys import CHANNEL, CONTEXT, ERRORS, METRICS
+from sandbox.webhooks import control as webhook_control
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -81,4 +82,5 @@ def channel_app(
     app[ERRORS] = errors
     app.add_routes(routes)
     app.add_routes(control.routes())
+    app.add_routes(webhook_control.routes())
     return app

@@ -16,6 +16,7 @@ from sandbox.world.state import World
 
 if TYPE_CHECKING:
     from sandbox.channel import ChannelSimulator
+    from sandbox.webhooks.hub import WebhookHub
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class SandboxContext:
     manifest: dict[str, Any] = field(default_factory=dict)
     # State a channel shares between its own hosts (e.g. tokens issued by an auth host).
     channel_state: dict[str, Any] = field(default_factory=dict)
+    # Webhook subscriptions and deliveries (set by the runner; None: this sandbox sends none).
+    webhooks: WebhookHub | None = None
     _request_counter: itertools.count[int] = field(default_factory=itertools.count)
 
     @property

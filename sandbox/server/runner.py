@@ -19,6 +19,7 @@ from sandbox.channel import ChannelSimulator
 from sandbox.clock import SimClock
 from sandbox.registry import simulators as registered_simulators
 from sandbox.server.context import SandboxContext, SandboxOptions
+from sandbox.webhooks.hub import WebhookHub
 from sandbox.world.build import build_world
 from sandbox.world.spec import SCALES, WORLD_START
 
@@ -52,6 +53,7 @@ class Sandbox:
         )
         self.context = SandboxContext(world, engine, config.options)
         self.context.simulators = {sim.slug: sim for sim in self.simulators}
+        self.context.webhooks = WebhookHub(self.context)
         self._runners: list[web.AppRunner] = []
         self._ticker: asyncio.Task[None] | None = None
 
@@ -60,6 +62,10 @@ class Sandbox:
         return self.context.manifest
 
     async def start(self) -> dict[str, Any]:
+        hub = self.context.webhooks
+        assert hub is not None
+        # The local SQS starts beside the hosts; the manifest names its queue.
+        notifications = asyncio.get_running_loop().create_task(hub.start())
         base_urls: dict[str, dict[str, str]] = {}
         port = self.config.base_port
         for simulator in self.simulators:
@@ -75,6 +81,7 @@ class Sandbox:
                 bound = runner.addresses[0][1]
                 base_urls[simulator.slug][host.name] = f"http://{self.config.host}:{bound}"
                 port = port + 1 if port else 0
+        await notifications
         first_url = next(iter(next(iter(base_urls.values())).values()))
         self.context.manifest.update(
             {
@@ -116,6 +123,8 @@ class Sandbox:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
+        if self.context.webhooks is not None:
+            await self.context.webhooks.stop()
         for runner in self._runners:
             await runner.cleanup()
         self._runners.clear()

@@ -8,7 +8,7 @@ from typing import Any
 from sandbox.channel import Host
 from sandbox.server.context import SandboxContext
 from sandbox.shopify import ids
-from sandbox.shopify.host import PLANS, access_token, build_app
+from sandbox.shopify.host import PLANS, access_token, build_app, webhook_secret
 from sandbox.shopify.shop import SELLER_SKU_PREFIX
 from sandbox.world.spec import ListingPolicy, Storefront
 from sandbox.world.state import World
@@ -76,6 +76,8 @@ class ShopifySimulator:
                 }
             ],
             "plan": plan_name,
+            # The app's client secret, which signs webhooks (`X-Shopify-Hmac-Sha256`).
+            "webhook_secret": webhook_secret(context),
             # What the plan allows, per real second on this sandbox's clock.
             "rate_limits": {
                 "rest_bucket_size": plan.rest_bucket,

@@ -55,6 +55,11 @@ def access_token(context: SandboxContext) -> str:
     return f"shpat_{context.secret('shopify-admin-access-token')}"
 
 
+def webhook_secret(context: SandboxContext) -> str:
+    """The app's client secret: Shopify signs every webhook of the app's shops with it."""
+    return context.secret("shopify-client-secret")
+
+
 def _json(payload: object, status: int) -> web.Response:
     return web.Response(body=orjson.dumps(payload), status=status, content_type="application/json")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sandbox.channel import Host
 from sandbox.server.context import SandboxContext
-from sandbox.warehouse.api import BURST, RATE_PER_S, api_key, build_app
+from sandbox.warehouse.api import BURST, RATE_PER_S, api_key, build_app, webhook_secret
 from sandbox.world.spec import WarehouseLocation
 from sandbox.world.state import World
 
@@ -34,6 +34,7 @@ class WarehouseSimulator:
         return {
             "base_url": base_urls["wms"],
             "api_key": api_key(context),
+            "webhook_secret": webhook_secret(context),
             "locations": [location.code for location in LOCATIONS],
             "rate_limits": {
                 "requests_per_second": context.clock.wire_rate(RATE_PER_S),

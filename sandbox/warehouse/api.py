@@ -23,6 +23,7 @@ from sandbox.server.context import SandboxContext
 from sandbox.server.keys import CONTEXT, METRICS
 from sandbox.server.ratelimit import TokenBucket
 from sandbox.warehouse.shipments import ShipmentIndex, shipment_index
+from sandbox.world.state import World
 
 CHANNEL = "warehouse"
 RATE_PER_S = 10.0
@@ -35,6 +36,11 @@ SHIPMENTS = web.AppKey("warehouse_shipments", list)
 
 def api_key(context: SandboxContext) -> str:
     return f"wms_live_{context.secret('warehouse-api-key', 40)}"
+
+
+def webhook_secret(context: SandboxContext) -> str:
+    """The secret the warehouse signs its webhooks with (shown once when they are set up)."""
+    return context.secret("warehouse-webhook-secret")
 
 
 def iso(ts: int) -> str:
@@ -195,6 +201,16 @@ async def kits(request: web.Request) -> web.Response:
     return sku_page(request, np.flatnonzero(catalog.sku_is_bundle), render)
 
 
+def inventory_row(world: World, sku: int, location: int, zero: bool = False) -> dict[str, Any]:
+    """One `/v1/inventory` row: a SKU's physical stock at one location (webhooks send it too)."""
+    return {
+        "sku": world.catalog.sku_code[sku],
+        "location": world.locations[location].code,
+        "on_hand": 0 if zero else int(world.on_hand[sku, location]),
+        "updated_at": iso(int(world.stock_updated[sku, location])),
+    }
+
+
 async def inventory(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     world = context.world
@@ -217,18 +233,8 @@ async def inventory(request: web.Request) -> web.Response:
     start = int(np.searchsorted(cells, cursor[0], side="right")) if cursor else 0
     chosen = cells[start : start + limit].tolist()
     zero = context.faults_of(CHANNEL).settings.zero_stock
-    on_hand = world.on_hand.reshape(-1)
-    stamp = world.stock_updated.reshape(-1)
     data = context.faults_of(CHANNEL).shape_all(
-        [
-            {
-                "sku": world.catalog.sku_code[cell // len(codes)],
-                "location": codes[cell % len(codes)],
-                "on_hand": 0 if zero else int(on_hand[cell]),
-                "updated_at": iso(int(stamp[cell])),
-            }
-            for cell in chosen
-        ]
+        [inventory_row(world, cell // len(codes), cell % len(codes), zero) for cell in chosen]
     )
     more = start + limit < len(cells)
     request[METRICS].records_served += len(data)

@@ -22,6 +22,7 @@ from sandbox.world import orders as order_model
 from sandbox.world.columns import NEVER
 from sandbox.world.events import RESTOCK, EventQueue, apply_events, schedule_order
 from sandbox.world.listings import MARKETPLACE
+from sandbox.world.signals import SALE
 from sandbox.world.state import World
 
 BUCKET_SECONDS = 60
@@ -73,11 +74,18 @@ class LiveEngine:
             arrival = self.pending.popleft()
             if arrival.time <= world.processed_until:
                 continue
-            apply_events(world, *self.queue.take_until(arrival.time))
+            self._apply(*self.queue.take_until(arrival.time))
             self._place(arrival)
-        apply_events(world, *self.queue.take_until(until))
+        self._apply(*self.queue.take_until(until))
         world.processed_until = until
         world.touch()
+        if world.listener is not None:
+            world.listener.advanced_to(until)
+
+    def _apply(self, times: np.ndarray, kinds: np.ndarray, refs: np.ndarray) -> None:
+        apply_events(self.world, times, kinds, refs)
+        if len(times) and self.world.listener is not None:
+            self.world.listener.events_applied(times, kinds, refs)
 
     def restock(self, sku: int, location: int, quantity: int, arrives: int) -> int:
         """Schedule a purchase order arriving at the warehouse (injected by a scenario)."""
@@ -96,6 +104,8 @@ class LiveEngine:
         world.stock_updated[sku, location] = now
         world.adjustments.append((sku, location, change, now))
         world.touch()
+        if change and world.listener is not None:
+            world.listener.stock_counted(sku, location, change, now)
         return change
 
     # ---- arrivals --------------------------------------------------------------------------
@@ -168,6 +178,10 @@ class LiveEngine:
                 world.committed[component, location] += quantity * units
             placed.append((listing, quantity, location, max(oversold, 0)))
         self._append(order, arrival, placed)
+        if world.listener is not None:
+            world.listener.order_placed(order, arrival.time)
+            for listing, _ in accepted:
+                world.listener.listing_changed(listing, arrival.time, SALE)
 
     def _warehouse_covers(self, listing: int, quantity: int) -> bool:
         """The brand's own stock could have served this line (marketplace stock is not ours)."""
@@ -254,3 +268,4 @@ class LiveEngine:
         schedule_order(self.queue, world, order)
         self.counters.accepted_orders += 1
         self.counters.accepted_units += int(quantity.sum())
+        world.touch()  # views cached by version (customers, orders) must see the new order

@@ -12,6 +12,7 @@ from sandbox.world.columns import NEVER, Columns
 from sandbox.world.demand import StorefrontDemand, storefront_demand
 from sandbox.world.listings import Listings
 from sandbox.world.people import People
+from sandbox.world.signals import WRITE, WorldListener
 from sandbox.world.spec import Scale, Storefront, WarehouseLocation
 from sandbox.world.stock import ComponentTable
 
@@ -68,6 +69,8 @@ class World:
     # Stock adjustments the warehouse booked (cycle counts, write-offs): (sku, location,
     # change in on hand, world time). Part of the stock history, like shipments and restocks.
     adjustments: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Told about every change a channel would notify about; None while nobody listens.
+    listener: WorldListener | None = None
     _by_storefront: list[Columns] = field(default_factory=list)
     _demand: dict[int, StorefrontDemand] = field(default_factory=dict)
 
@@ -191,6 +194,8 @@ class World:
         self.listing_updated[listing] = now
         self.stock_writes.append((listing, quantity, now))
         self.touch()
+        if changed and self.listener is not None:
+            self.listener.listing_changed(listing, now, WRITE)
         return changed
 
     def touch(self) -> None:

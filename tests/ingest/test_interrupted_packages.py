@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import dlt
 import duckdb
@@ -56,3 +57,48 @@ def test_empty_jobs_are_looked_for_only_where_dlt_has_normalized(tmp_path: Path)
     pipeline = _pipeline(tmp_path)
     pipeline.extract(ROWS, table_name="stock")
     assert drop_empty_jobs(pipeline) == []
+
+
+@dlt.resource(name="stock", write_disposition="append")
+def _stock_since(cursor: int) -> Any:
+    """Rows past `cursor`; moves the resource's state, so the package carries a state row."""
+    dlt.current.resource_state()["cursor"] = cursor + len(ROWS)
+    yield [{"sku": f"SKU-{cursor + n}", "on_hand": n} for n in range(len(ROWS))]
+
+
+def _killed_after_every_job_landed(pipeline: dlt.Pipeline, load_id: str) -> None:
+    """Rebuild what kill -9 leaves when every job of `load_id` committed in the warehouse but
+    dlt recorded none of it: the package back among the normalized ones, its jobs started."""
+    load = Path(pipeline.working_dir) / "load"
+    package = load / "normalized" / load_id
+    shutil.move(load / "loaded" / load_id, package)
+    (package / "package_completed.json").unlink()
+    for job in (package / "completed_jobs").iterdir():
+        shutil.move(job, package / "started_jobs" / job.name)
+    with duckdb.connect(str(Path(pipeline.working_dir).parents[1] / "warehouse.duckdb")) as db:
+        db.execute("delete from raw_interrupted._dlt_loads where load_id = ?", [load_id])
+
+
+def test_jobs_that_landed_unrecorded_load_once_the_pipeline_state_row_too(tmp_path: Path) -> None:
+    """Seen in the chaos benchmark: the state table's job is written as insert_values, not
+    JSONL, and was run again after a kill, leaving `_dlt_pipeline_state` one row twice."""
+    pipeline = _pipeline(tmp_path)
+    pipeline.run(_stock_since(0))
+    info = pipeline.run(_stock_since(len(ROWS)))
+    (load_id,) = info.loads_ids
+    jobs = [job.file_path for job in info.load_packages[0].jobs["completed_jobs"]]
+    assert any("_dlt_pipeline_state" in job and "insert_values" in job for job in jobs)
+    _killed_after_every_job_landed(pipeline, load_id)
+
+    pipeline = _pipeline(tmp_path)
+    assert finish_interrupted_loads(pipeline, pipeline.destination) == [load_id]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        stock = connection.execute(
+            "select count(*), count(distinct sku) from raw_interrupted.stock"
+        )
+        assert stock.fetchone() == (2 * len(ROWS), 2 * len(ROWS))
+        states = connection.execute(
+            "select count(*), count(distinct _dlt_id) from raw_interrupted._dlt_pipeline_state"
+        ).fetchone()
+    assert states is not None
+    assert states[0] == states[1]
