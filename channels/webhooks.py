@@ -65,3 +65,45 @@ def iso_seconds(value: str) -> float:
     except ValueError as error:
         raise WebhookRejectedError(f"unreadable timestamp {value[:40]!r}") from error
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    seller_sku: str | None
+    variant_id: str | None
+    quantity: int
+
+
+@dataclass(frozen=True)
+class OrderUpdate:
+    """An order as one notification shows it: what the fast path needs to know which units
+    it holds. `lines` is None when the notification carries none (TikTok: only the status)."""
+
+    channel: str
+    store_id: str
+    order_id: str
+    updated_at: datetime  # UTC, the channel's own change time (the marts' updated_at)
+    status_fields: dict[str, str | None]  # the fields order_status_map maps, as the API names them
+    fulfilled_by: str  # merchant | marketplace
+    lines: tuple[OrderLine, ...] | None
+
+
+@dataclass(frozen=True)
+class StockUpdate:
+    """A warehouse cell as the 3PL last reported it."""
+
+    sku: str
+    location_code: str
+    on_hand: int
+    updated_at: datetime  # UTC, the 3PL's change time (fct_stock_levels.updated_at)
+
+
+class UnreadableEventError(ValueError):
+    """A stored event whose body does not say what its topic promises: kept, reported, and
+    left to the next refresh, never guessed at."""
+
+
+def utc(value: str) -> datetime:
+    """A channel's ISO-8601 timestamp, in UTC (a naive one is taken as UTC)."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

@@ -14,7 +14,7 @@ Positions and targets are computed by the same macros dbt uses (realtime.rules).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,6 +32,13 @@ BUILD_TABLES = {
     "known_orders": "select channel, store_id, order_id, max(updated_at) as updated_at "
     "from built.marts.fct_order_lines group by all",
     "listings": "select * from built.marts.inventory_push_targets",
+    # How a channel's line names a SKU, and what the build knows of each order's lines (a
+    # notification without lines, TikTok's, is read against them).
+    "listing_skus": "select distinct channel, store_id, seller_sku, variant_id, sku "
+    "from built.marts.dim_channel_listings where sku is not null",
+    "known_lines": "select channel, store_id, order_id, sku, sum(quantity) as quantity "
+    "from built.marts.fct_order_lines where sku is not null and fulfilled_by = 'merchant' "
+    "group by all",
 }
 
 OVERLAYS = """
@@ -93,6 +100,11 @@ from current_commitments group by component_sku;
 """
 
 
+def naive_utc(moment: datetime) -> datetime:
+    """The marts hold UTC timestamps without a zone; events carry one."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 @dataclass(frozen=True)
 class ListingTarget:
     listing_key: str
@@ -135,6 +147,7 @@ class StockBook:
         fulfilled lines take per component SKU (empty when it no longer holds stock), and,
         when the warehouse has said, the units it shipped for the order (else the build's)."""
         key = (channel, store_id, order_id)
+        updated_at = naive_utc(updated_at)
         known = self.db.execute(
             "select updated_at from order_overlays where channel = ? and store_id = ? "
             "and order_id = ?",
@@ -158,6 +171,7 @@ class StockBook:
             self.db.executemany("insert into order_overlay_units values (?, ?, ?, ?, ?, ?)", rows)
 
     def set_stock(self, sku: str, location_code: str, on_hand: int, changed_at: datetime) -> None:
+        changed_at = naive_utc(changed_at)
         self.db.execute(
             "insert into stock_overlays values (?, ?, ?, ?) on conflict do update set "
             "on_hand = excluded.on_hand, changed_at = excluded.changed_at "
@@ -170,6 +184,27 @@ class StockBook:
             "select component_sku, units_per_sku from components where sku = ?", (sku,)
         ).fetchall()
         return {component: int(units) for component, units in rows}
+
+    def sku_of(
+        self, channel: str, store_id: str, seller_sku: str | None, variant_id: str | None
+    ) -> str | None:
+        """The canonical SKU a channel's line names, as the build mapped its listing."""
+        found = self.db.execute(
+            "select any_value(sku) from listing_skus where channel = ? and store_id = ? and "
+            "((? is not null and variant_id = ?) or (? is not null and seller_sku = ?))",
+            (channel, store_id, variant_id, variant_id, seller_sku, seller_sku),
+        ).fetchone()
+        return None if found is None else found[0]
+
+    def known_lines(self, channel: str, store_id: str, order_id: str) -> dict[str, int] | None:
+        """SKU -> units of the order's merchant-fulfilled lines, as the build knows them;
+        None when the build has never seen the order."""
+        rows = self.db.execute(
+            "select sku, quantity from known_lines where channel = ? and store_id = ? "
+            "and order_id = ?",
+            (channel, store_id, order_id),
+        ).fetchall()
+        return {sku: int(quantity) for sku, quantity in rows} or None
 
     def positions(self) -> dict[str, int]:
         """available_to_sell per SKU, now."""

@@ -149,7 +149,12 @@ class EventStore:
         return ACCEPTED if cursor.rowcount == 1 else DUPLICATE
 
     def events_after(self, seq: int, limit: int = 10_000) -> list[StoredEvent]:
-        rows = self.connection.execute(
+        return self.read_events(self.connection, seq, limit)
+
+    @staticmethod
+    def read_events(connection: sqlite3.Connection, seq: int, limit: int) -> list[StoredEvent]:
+        """Events stored after `seq`, oldest first (any connection to the store)."""
+        rows = connection.execute(
             "select seq, channel, event_id, topic, store_id, signed_at, received_at, headers, "
             "body from events where seq > ? order by seq limit ?",
             (seq, limit),

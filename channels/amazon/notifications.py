@@ -16,7 +16,15 @@ from typing import Any
 import boto3
 import orjson
 
-from channels.webhooks import VerifiedDelivery, WebhookRejectedError, iso_seconds
+from channels.webhooks import (
+    OrderLine,
+    OrderUpdate,
+    UnreadableEventError,
+    VerifiedDelivery,
+    WebhookRejectedError,
+    iso_seconds,
+    utc,
+)
 
 CHANNEL = "amazon"
 TOPICS = ("ORDER_CHANGE",)
@@ -100,3 +108,27 @@ class AmazonNotifications:
                 for index, message in enumerate(messages)
             ],
         )
+
+
+def order_update(body: bytes) -> OrderUpdate:
+    """An ORDER_CHANGE envelope (item level) as the fast path reads it."""
+    try:
+        change = orjson.loads(body)["Payload"]["OrderChangeNotification"]
+        summary = change["Summary"]
+        lines = tuple(
+            OrderLine(
+                seller_sku=str(item["SellerSKU"]), variant_id=None, quantity=int(item["Quantity"])
+            )
+            for item in summary.get("OrderItems") or []
+        )
+        return OrderUpdate(
+            channel=CHANNEL,
+            store_id=str(summary["MarketplaceId"]),
+            order_id=str(change["AmazonOrderId"]),
+            updated_at=utc(str(change["OrderChangeTrigger"]["TimeOfOrderChange"])),
+            status_fields={"order_status": str(summary["OrderStatus"])},
+            fulfilled_by="marketplace" if summary.get("FulfillmentType") == "AFN" else "merchant",
+            lines=lines if change.get("NotificationLevel") == "OrderItemLevel" else None,
+        )
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise UnreadableEventError(f"Amazon ORDER_CHANGE: {error!r}") from error

@@ -13,12 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from channels.webhooks import (
     DEFAULT_MAX_AGE_S,
+    StockUpdate,
+    UnreadableEventError,
     VerifiedDelivery,
     WebhookRejectedError,
     check_age,
     header,
+    utc,
 )
 
 CHANNEL = "warehouse"
@@ -71,3 +76,17 @@ class WarehouseWebhooks:
         if not event_id:
             raise WebhookRejectedError("no X-WMS-Event-Id to recognise duplicates by")
         return VerifiedDelivery(CHANNEL, event_id, TOPIC, self.store_id, signed_at)
+
+
+def stock_update(body: bytes) -> StockUpdate:
+    """A stock_changed body: the inventory row as the 3PL served it when it sent."""
+    try:
+        row = orjson.loads(body)
+        return StockUpdate(
+            sku=str(row["sku"]),
+            location_code=str(row["location"]),
+            on_hand=int(row["on_hand"]),
+            updated_at=utc(str(row["updated_at"])),
+        )
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise UnreadableEventError(f"3PL stock_changed: {error!r}") from error

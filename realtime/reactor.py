@@ -1,0 +1,117 @@
+"""The reactor: stored events in, the stock book moved, the listings whose target changed out.
+
+It reads the event store from its cursor (the receiver only appends), turns each event into
+an absolute state (an order's units, a warehouse cell's on-hand) and gives it to the stock
+book. An event it cannot read is recorded as a problem with its reason and skipped: the next
+refresh reads the channel itself, so nothing is lost, and the problem is visible in
+`realtime status` and Dagster. The cursor moves only past events that were applied or
+recorded, so a reactor killed mid-batch applies the batch again; every state is absolute,
+so applying it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from channels.amazon import notifications as amazon
+from channels.shopify import webhooks as shopify
+from channels.tiktok_shop import webhooks as tiktok_shop
+from channels.warehouse import webhooks as warehouse
+from channels.webhooks import OrderUpdate, StockUpdate, UnreadableEventError
+from realtime.orders import UnresolvedOrderError, ordered_units
+from realtime.stock_book import StockBook
+from realtime.store import EventStore, StoredEvent, connect
+
+log = logging.getLogger(__name__)
+
+REACTOR_TABLES = """
+create table if not exists reactor_cursor (name text primary key, seq integer not null);
+create table if not exists event_problems (
+    seq integer primary key, channel text not null, event_id text not null,
+    topic text not null, reason text not null
+);
+"""
+BATCH = 5_000
+
+
+def read_event(event: StoredEvent) -> OrderUpdate | StockUpdate | None:
+    """What an event says about stock; None for a topic that says nothing the book uses
+    (Shopify's inventory_levels/update: a sale is read from its order, a write is ours)."""
+    topic = (event.channel, event.topic)
+    if event.channel == "shopify" and event.topic in shopify.ORDER_TOPICS:
+        return shopify.order_update(event.store_id, event.body)
+    readers: dict[tuple[str, str], Callable[[bytes], OrderUpdate | StockUpdate]] = {
+        ("amazon", "ORDER_CHANGE"): amazon.order_update,
+        ("tiktok_shop", "order_status_change"): tiktok_shop.order_update,
+        ("warehouse", "stock_changed"): warehouse.stock_update,
+    }
+    reader = readers.get(topic)
+    return None if reader is None else reader(event.body)
+
+
+@dataclass
+class Applied:
+    events: int = 0
+    orders: int = 0
+    stock_cells: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class Reactor:
+    def __init__(self, store_path: Path, book: StockBook, name: str = "reactor") -> None:
+        self.connection = connect(store_path)
+        self.connection.executescript(REACTOR_TABLES)
+        self.book = book
+        self.name = name
+
+    @property
+    def cursor(self) -> int:
+        row = self.connection.execute(
+            "select seq from reactor_cursor where name = ?", (self.name,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _events_after(self, seq: int) -> list[StoredEvent]:
+        return EventStore.read_events(self.connection, seq, BATCH)
+
+    def apply_new_events(self) -> Applied:
+        """Apply every event stored since the cursor; returns what it did."""
+        applied = Applied()
+        while True:
+            events = self._events_after(self.cursor)
+            if not events:
+                return applied
+            for event in events:
+                self._apply(event, applied)
+            self.connection.execute(
+                "insert into reactor_cursor values (?, ?) on conflict (name) do update set "
+                "seq = excluded.seq",
+                (self.name, events[-1].seq),
+            )
+            applied.events += len(events)
+
+    def _apply(self, event: StoredEvent, applied: Applied) -> None:
+        try:
+            update = read_event(event)
+            if isinstance(update, OrderUpdate):
+                units = ordered_units(self.book, update)
+                self.book.set_order(
+                    update.channel, update.store_id, update.order_id, update.updated_at, units
+                )
+                applied.orders += 1
+            elif isinstance(update, StockUpdate):
+                self.book.set_stock(
+                    update.sku, update.location_code, update.on_hand, update.updated_at
+                )
+                applied.stock_cells += 1
+        except (UnreadableEventError, UnresolvedOrderError) as problem:
+            reason = str(problem)
+            applied.problems.append(reason)
+            self.connection.execute(
+                "insert or replace into event_problems values (?, ?, ?, ?, ?)",
+                (event.seq, event.channel, event.event_id, event.topic, reason),
+            )
+            log.warning("event %s/%s not applied: %s", event.channel, event.event_id, reason)
