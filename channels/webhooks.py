@@ -107,3 +107,16 @@ def utc(value: str) -> datetime:
     """A channel's ISO-8601 timestamp, in UTC (a naive one is taken as UTC)."""
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ShownQuantity:
+    """What a listing displays, as its channel announced (Shopify's inventory_levels/update:
+    after a sale, and as the echo of our own write)."""
+
+    channel: str
+    store_id: str
+    inventory_item_id: str
+    location_id: str
+    available: int
+    updated_at: datetime

@@ -20,7 +20,7 @@ from channels.amazon import notifications as amazon
 from channels.shopify import webhooks as shopify
 from channels.tiktok_shop import webhooks as tiktok_shop
 from channels.warehouse import webhooks as warehouse
-from channels.webhooks import OrderUpdate, StockUpdate, UnreadableEventError
+from channels.webhooks import OrderUpdate, ShownQuantity, StockUpdate, UnreadableEventError
 from realtime.orders import UnresolvedOrderError, ordered_units
 from realtime.stock_book import StockBook
 from realtime.store import EventStore, StoredEvent, connect
@@ -37,13 +37,20 @@ create table if not exists event_problems (
 BATCH = 5_000
 
 
-def read_event(event: StoredEvent) -> OrderUpdate | StockUpdate | None:
-    """What an event says about stock; None for a topic that says nothing the book uses
-    (Shopify's inventory_levels/update: a sale is read from its order, a write is ours)."""
+Update = OrderUpdate | StockUpdate | ShownQuantity
+
+
+def read_event(event: StoredEvent) -> Update | None:
+    """What an event says about stock or about what a listing shows; None for a topic the
+    book has no use for. Shopify's inventory_levels/update only tells what a listing shows
+    (after a sale, or echoing our own write): it never moves stock, so an echo cannot
+    trigger a push; the sale itself is read from its order."""
     topic = (event.channel, event.topic)
     if event.channel == "shopify" and event.topic in shopify.ORDER_TOPICS:
         return shopify.order_update(event.store_id, event.body)
-    readers: dict[tuple[str, str], Callable[[bytes], OrderUpdate | StockUpdate]] = {
+    if event.channel == "shopify" and event.topic == "inventory_levels/update":
+        return shopify.inventory_level(event.store_id, event.body)
+    readers: dict[tuple[str, str], Callable[[bytes], Update]] = {
         ("amazon", "ORDER_CHANGE"): amazon.order_update,
         ("tiktok_shop", "order_status_change"): tiktok_shop.order_update,
         ("warehouse", "stock_changed"): warehouse.stock_update,
@@ -57,6 +64,7 @@ class Applied:
     events: int = 0
     orders: int = 0
     stock_cells: int = 0
+    shown: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -107,6 +115,16 @@ class Reactor:
                     update.sku, update.location_code, update.on_hand, update.updated_at
                 )
                 applied.stock_cells += 1
+            elif isinstance(update, ShownQuantity):
+                self.book.set_shown(
+                    update.channel,
+                    update.store_id,
+                    update.inventory_item_id,
+                    update.location_id,
+                    update.available,
+                    update.updated_at,
+                )
+                applied.shown += 1
         except (UnreadableEventError, UnresolvedOrderError) as problem:
             reason = str(problem)
             applied.problems.append(reason)

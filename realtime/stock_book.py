@@ -50,6 +50,9 @@ create table if not exists order_overlay_units (
     channel varchar, store_id varchar, order_id varchar, component_sku varchar,
     ordered_units integer, shipped_units integer  -- null: what the build knew
 );
+create table if not exists shown_overlays (
+    listing_key varchar primary key, shown integer, changed_at timestamp
+);
 create table if not exists stock_overlays (
     sku varchar, location_code varchar, on_hand integer, changed_at timestamp,
     primary key (sku, location_code)
@@ -179,6 +182,34 @@ class StockBook:
             (sku, location_code, on_hand, changed_at),
         )
 
+    def set_shown(
+        self,
+        channel: str,
+        store_id: str,
+        inventory_item_id: str,
+        location_id: str,
+        shown: int,
+        changed_at: datetime,
+    ) -> None:
+        """What a listing displays now, as its channel said; the push compares against it."""
+        found = self.db.execute(
+            "select listing_key from listings where channel = ? and store_id = ? and "
+            "inventory_item_id = ? and location_id = ?",
+            (channel, store_id, inventory_item_id, location_id),
+        ).fetchone()
+        if found is None:
+            return  # a listing the build does not know: nothing of ours to push to it
+        self.db.execute(
+            "insert into shown_overlays values (?, ?, ?) on conflict do update set "
+            "shown = excluded.shown, changed_at = excluded.changed_at "
+            "where excluded.changed_at >= shown_overlays.changed_at",
+            (found[0], shown, naive_utc(changed_at)),
+        )
+
+    def shown(self) -> dict[str, int]:
+        """listing_key -> what the channel last said the listing displays."""
+        return dict(self.db.execute("select listing_key, shown from shown_overlays").fetchall())
+
     def components_of(self, sku: str) -> dict[str, int]:
         rows = self.db.execute(
             "select component_sku, units_per_sku from components where sku = ?", (sku,)
@@ -206,14 +237,25 @@ class StockBook:
         ).fetchall()
         return {sku: int(quantity) for sku, quantity in rows} or None
 
+    def snapshot_at(self) -> datetime | None:
+        """When the warehouse snapshot behind the build was taken (the push guard's age)."""
+        row = self.db.execute("select min(stock_snapshot_at) from listings").fetchone()
+        return None if row is None else row[0]
+
     def positions(self) -> dict[str, int]:
         """available_to_sell per SKU, now."""
+        return {sku: ats for sku, (_, ats) in self.stock_positions().items()}
+
+    def stock_positions(self) -> dict[str, tuple[int, int]]:
+        """(on_hand, available_to_sell) per SKU now, as fct_inventory_positions has them
+        (a bundle's on_hand: the kits its on-hand components make)."""
         query = inventory_positions_sql(
             "products", "components", "current_stock_on_hand", "current_committed"
         )
-        return {sku: int(ats) for sku, ats in self.db.execute(
-            f"select sku, available_to_sell from ({query})"  # noqa: S608 - our own macro
-        ).fetchall()}  # fmt: skip
+        rows = self.db.execute(
+            f"select sku, on_hand, available_to_sell from ({query})"  # noqa: S608 - our macro
+        ).fetchall()
+        return {sku: (int(on_hand), int(ats)) for sku, on_hand, ats in rows}
 
     def targets(self) -> list[ListingTarget]:
         positions = inventory_positions_sql(

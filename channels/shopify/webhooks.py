@@ -23,6 +23,7 @@ from channels.webhooks import (
     DEFAULT_MAX_AGE_S,
     OrderLine,
     OrderUpdate,
+    ShownQuantity,
     UnreadableEventError,
     VerifiedDelivery,
     WebhookRejectedError,
@@ -122,3 +123,19 @@ def order_update(store_id: str, body: bytes) -> OrderUpdate:
         )
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
         raise UnreadableEventError(f"Shopify order webhook: {error!r}") from error
+
+
+def inventory_level(store_id: str, body: bytes) -> ShownQuantity:
+    """An inventory_levels/update body: what one item shows at one location now."""
+    try:
+        level = orjson.loads(body)
+        return ShownQuantity(
+            channel=CHANNEL,
+            store_id=store_id,
+            inventory_item_id=str(level["inventory_item_id"]),
+            location_id=str(level["location_id"]),
+            available=int(level["available"]),
+            updated_at=utc(str(level["updated_at"])),
+        )
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise UnreadableEventError(f"Shopify inventory_levels/update: {error!r}") from error

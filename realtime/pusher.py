@@ -1,0 +1,176 @@
+"""The fast path's push: the listings whose target moved, through the batch push's parts.
+
+Nothing here writes a channel its own way. The plan is a `reverse_etl.plan.Plan` of the
+listings whose reactor target differs from the last one set (by the build's push or by this
+pusher); the batch guards judge it (`check_plan`); each channel is written by its batch
+writer under the same per-channel push lock (`push-<channel>.lock` beside the warehouse), so
+a fast push and a batch push never interleave on one channel, and through the same clients,
+whose rate budgets follow what the channel reports; the outcome goes to a push ledger of the
+same schema (`reverse_etl.ledger`). That ledger is a DuckDB file of the fast path's own, not
+the warehouse: a push must not wait minutes for a dbt build to release the writer lock.
+
+Coalescing is the caller's loop: whatever events arrived since the last round make one plan,
+so a burst of a thousand orders is one call per channel and round, not a thousand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from core.locks import FileLock
+from core.warehouse import Warehouse
+from realtime.stock_book import StockBook
+from reverse_etl import ledger
+from reverse_etl.guard import GuardConfig, GuardFailure, check_plan
+from reverse_etl.ledger import Outcome
+from reverse_etl.plan import ListingChange, Plan
+from reverse_etl.push import SETTLED, ChannelResult, WriterFactory, push_channel
+
+log = logging.getLogger(__name__)
+
+LISTING_COLUMNS = (
+    "listing_key, channel, store_id, sku, seller_sku, product_id, variant_id, "
+    "inventory_item_id, location_id, reported_quantity, target_quantity"
+)
+
+
+@dataclass
+class FastPushReport:
+    run_id: str | None = None
+    planned: int = 0
+    blocked: list[GuardFailure] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    failed_channels: dict[str, str] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+
+class FastPusher:
+    def __init__(
+        self,
+        book: StockBook,
+        make_writer: WriterFactory,
+        ledger_path: Path,
+        locks_dir: Path,
+        guard: GuardConfig | None = None,
+        clock: Callable[[], datetime | None] = lambda: None,
+    ) -> None:
+        self.book = book
+        self.make_writer = make_writer
+        self.ledger = Warehouse(ledger_path)
+        self.locks_dir = locks_dir
+        self.guard = guard or GuardConfig()
+        self.clock = clock  # the guard's now (None: the real clock; a sandbox has its own)
+        # What each listing was last set to (by us) or planned to show (by the build's push).
+        self.intended: dict[str, int] = {}
+        self.shown: dict[str, int] = {}  # what a write of ours left it showing
+
+    def reset_to_build(self) -> None:
+        """A new build: its targets are what its push sets; ours start from there."""
+        self.intended.clear()
+        self.shown.clear()
+
+    def plan(self) -> Plan:
+        handles = {
+            row[0]: row
+            for row in self.book.db.execute(f"select {LISTING_COLUMNS} from listings").fetchall()  # noqa: S608
+        }
+        on_hand = {sku: units for sku, (units, _) in self.book.stock_positions().items()}
+        shown_now = self.book.shown()
+        changes: list[ListingChange] = []
+        pushable: dict[str, int] = {}
+        offered: dict[tuple[str, str], int] = {}
+        for target in self.book.targets():
+            if target.target is None:
+                continue
+            row = handles[target.listing_key]
+            storefront = (target.channel, target.store_id)
+            pushable[target.channel] = pushable.get(target.channel, 0) + 1
+            offered[storefront] = offered.get(storefront, 0) + target.target
+            was = self.intended.get(target.listing_key, target.built_target)
+            if target.target == was:
+                continue
+            previous = shown_now.get(
+                target.listing_key,
+                self.shown.get(target.listing_key, row[9] if was is None else was),
+            )
+            changes.append(
+                ListingChange(
+                    channel=target.channel,
+                    store_id=target.store_id,
+                    listing_key=target.listing_key,
+                    sku=str(target.sku),
+                    seller_sku=row[4],
+                    product_id=row[5],
+                    variant_id=row[6],
+                    inventory_item_id=row[7],
+                    location_id=row[8],
+                    previous=None if previous is None else int(previous),
+                    target=target.target,
+                    on_hand=on_hand.get(str(target.sku), 0),
+                )
+            )
+        return Plan(
+            changes=changes,
+            pushable_by_channel=pushable,
+            units_offered_by_storefront=offered,
+            physical_units=sum(on_hand.values()),
+            stock_snapshot_at=self.book.snapshot_at(),
+            build_ids={self.book.build_id or ""},
+        )
+
+    def push(self) -> FastPushReport:
+        plan = self.plan()
+        report = FastPushReport(planned=len(plan.changes))
+        if not plan.changes:
+            return report
+        report.run_id = run_id = f"rt-{ledger.new_run_id()}"
+        channels = sorted({change.channel for change in plan.changes})
+        with self.ledger.writer("fast push: plan") as connection:
+            ledger.ensure_tables(connection)
+            ledger.start_run(connection, run_id, plan, dry_run=False, channels=channels)
+        report.blocked = check_plan(plan, self.guard, now=self.clock())
+        if report.blocked:
+            reason = "; ".join(str(failure) for failure in report.blocked)
+            log.warning("fast push %s blocked: %s", run_id, reason)
+            with self.ledger.writer("fast push: blocked") as connection:
+                ledger.finish_run(connection, run_id, "blocked", reason)
+            return report
+        with ThreadPoolExecutor(max_workers=len(channels), thread_name_prefix="fast-push") as pool:
+            results = list(pool.map(lambda c: self._push_channel(c, plan, run_id), channels))
+        for result in results:
+            report.outcomes += result.outcomes
+            report.calls[result.channel] = result.calls
+            if result.failure:
+                report.failed_channels[result.channel] = result.failure
+        self._remember(plan.changes, report.outcomes)
+        failed = sum(outcome.status not in SETTLED for outcome in report.outcomes)
+        status = (
+            "written" if not failed else ("failed" if failed == len(report.outcomes) else "partial")
+        )
+        reasons = "; ".join(f"{c}: {why}" for c, why in report.failed_channels.items()) or None
+        with self.ledger.writer("fast push: ledger") as connection:
+            ledger.record_outcomes(connection, run_id, report.outcomes)
+            ledger.finish_run(connection, run_id, status, failure_reason=reasons)
+        return report
+
+    def _push_channel(self, channel: str, plan: Plan, run_id: str) -> ChannelResult:
+        lock = FileLock(
+            self.locks_dir / f"push-{channel}.lock",
+            f"the {channel} push lock",
+            purpose=f"fast push {run_id} to {channel}",
+        )
+        with lock.held():
+            return push_channel(channel, plan.for_channel(channel), self.make_writer, run_id)
+
+    def _remember(self, changes: Sequence[ListingChange], outcomes: Sequence[Outcome]) -> None:
+        planned = {change.listing_key: change for change in changes}
+        for outcome in outcomes:
+            if outcome.status in SETTLED and outcome.listing_key in planned:
+                self.intended[outcome.listing_key] = outcome.target  # replanned, if it was
+                shown = outcome.observed if outcome.observed is not None else outcome.target
+                self.shown[outcome.listing_key] = shown

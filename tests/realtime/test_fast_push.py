@@ -1,0 +1,95 @@
+"""A sale on one channel reaches every other channel's listing of its SKU through the
+reactor, with no dbt run, and the echoes of our own writes push nothing.
+
+The batch path runs first (ingest, build, push), so every channel shows the build's targets.
+Then shoppers buy on Shopify only; its webhooks reach a real receiver; the reactor moves its
+stock book and pushes through the batch writers to Amazon, TikTok and Shopify itself. Every
+pushable listing then displays the reactor's target. Shopify answers our writes with
+inventory_levels/update echoes; reading them moves nothing and plans no push.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from orchestration.push import run_push
+from realtime.pusher import FastPusher
+from realtime.reactor import Reactor
+from realtime.stock_book import StockBook
+from reverse_etl.writers.registry import build_writer
+from tests.helpers.clients import Control
+from tests.helpers.listings import listing_key
+from tests.helpers.webhooks import deliveries, sell, subscribe, wait_idle
+from tests.ingest.conftest import AMAZON_MARGIN_S, FAST_RETRIES
+from tests.ingest.raw import Ingest
+from tests.marts.conftest import dbt
+from tests.realtime.conftest import start_receiver
+
+
+def world_clock(control: Control) -> Callable[[], datetime]:
+    return lambda: datetime.fromisoformat(control.get("/clock")["now"].replace("Z", "+00:00"))
+
+
+def test_a_shopify_sale_reaches_every_listing_of_its_sku_and_echoes_push_nothing(
+    sandbox: Callable[..., dict[str, Any]], tmp_path: Path
+) -> None:
+    manifest = sandbox(scale="tiny")
+    control = Control(manifest)
+    control.advance(AMAZON_MARGIN_S)
+    (tmp_path / "batch").mkdir()
+    ingest = Ingest(manifest, tmp_path / "batch", policy=FAST_RETRIES)
+    ingest.run()
+    assert dbt(ingest.database, "build").ok
+    assert run_push(config_file=ingest.config, warehouse=ingest.database).ok
+    served = tmp_path / "served.duckdb"
+    shutil.copy2(ingest.database, served)
+
+    (tmp_path / "receiver").mkdir()
+    receiver = start_receiver(tmp_path / "receiver", {"channels": manifest["channels"]})
+    try:
+        subscribe(control, "shopify", f"{receiver.url}/webhooks/shopify")
+        sell(control, "shopify", per_hour=120, seconds=1200)
+        control.post("/live", {"enabled": False})
+        wait_idle(control)
+
+        book = StockBook()
+        book.load_build(served)
+        reactor = Reactor(receiver.store, book)
+        applied = reactor.apply_new_events()
+        assert applied.orders > 5, applied
+        channels = manifest["channels"]
+        pusher = FastPusher(
+            book,
+            lambda channel, run_id: build_writer(channel, channels[channel], run_id, FAST_RETRIES),
+            ledger_path=tmp_path / "fast-ledger.duckdb",
+            locks_dir=tmp_path / "locks",
+            clock=world_clock(control),
+        )
+        report = pusher.push()
+        assert not report.blocked, report.blocked
+        assert not report.failed_channels, report.failed_channels
+        pushed_to = {outcome.listing_key.split(":")[0] for outcome in report.outcomes}
+        assert {"amazon", "tiktok_shop"} <= pushed_to, pushed_to  # the other channels moved
+
+        targets = {t.listing_key: t.target for t in book.targets() if t.target is not None}
+        shown = {
+            listing_key(row): row["displayed_quantity"]
+            for row in control.get("/truth/listings")["listings"]
+        }
+        off = {key: (shown.get(key), target) for key, target in targets.items()
+               if shown.get(key) != target}  # fmt: skip
+        assert not off, f"{len(off)} listings not at the reactor's target: {list(off.items())[:5]}"
+
+        wait_idle(control)  # Shopify's echoes of our writes
+        echoes = [d for d in deliveries(control, channel="shopify")
+                  if d["topic"] == "inventory_levels/update"]  # fmt: skip
+        assert echoes, "Shopify sent no echo of our writes"
+        again = reactor.apply_new_events()
+        assert again.events >= 1
+        assert pusher.push().planned == 0
+    finally:
+        receiver.command.stop(timeout=10, linger=2)
