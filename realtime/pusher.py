@@ -24,7 +24,7 @@ from pathlib import Path
 
 from core.locks import FileLock
 from core.warehouse import Warehouse
-from realtime.stock_book import StockBook
+from realtime.stock_book import StockBook, naive_utc
 from reverse_etl import ledger
 from reverse_etl.guard import GuardConfig, GuardFailure, check_plan
 from reverse_etl.ledger import Outcome
@@ -69,10 +69,28 @@ class FastPusher:
         self.intended: dict[str, int] = {}
         self.shown: dict[str, int] = {}  # what a write of ours left it showing
 
-    def reset_to_build(self) -> None:
-        """A new build: its targets are what its push sets; ours start from there."""
+    def reset_to_build(self, published_at: datetime | None = None) -> None:
+        """A new build: its targets are what its push sets; ours start from there, and from
+        what our own ledger says we set since it was published (a restarted reactor must
+        not take a listing it already moved for one still at the build's figure)."""
         self.intended.clear()
         self.shown.clear()
+        if published_at is None or not self.ledger.path.exists():
+            return
+        with self.ledger.reader("fast push: what was set since the build") as connection:
+            rows = connection.execute(
+                """
+                select listing_key, target, coalesce(observed, acknowledged, target)
+                from reverse_etl.push_ledger
+                where status in ('written', 'conflict_replanned', 'unchanged')
+                    and updated_at >= ?
+                qualify row_number() over (partition by listing_key order by updated_at desc) = 1
+                """,
+                [naive_utc(published_at)],
+            ).fetchall()
+        for listing_key, target, shown in rows:
+            self.intended[listing_key] = int(target)
+            self.shown[listing_key] = int(shown)
 
     def plan(self) -> Plan:
         handles = {

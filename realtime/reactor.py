@@ -85,6 +85,24 @@ class Reactor:
     def _events_after(self, seq: int) -> list[StoredEvent]:
         return EventStore.read_events(self.connection, seq, BATCH)
 
+    def replay_since(self, received_at: float) -> Applied:
+        """Apply every event received since `received_at`, whatever the cursor says: how a
+        restarted reactor, whose book lives in memory, rebuilds what it knew. States are
+        absolute and older ones lose to newer ones, so events applied twice change nothing."""
+        first = self.connection.execute(
+            "select min(seq) from events where received_at >= ?", (received_at,)
+        ).fetchone()
+        if first and first[0] is not None:
+            self._set_cursor(int(first[0]) - 1)
+        return self.apply_new_events()
+
+    def _set_cursor(self, seq: int) -> None:
+        self.connection.execute(
+            "insert into reactor_cursor values (?, ?) on conflict (name) do update set "
+            "seq = excluded.seq",
+            (self.name, seq),
+        )
+
     def apply_new_events(self) -> Applied:
         """Apply every event stored since the cursor; returns what it did."""
         applied = Applied()
@@ -94,11 +112,7 @@ class Reactor:
                 return applied
             for event in events:
                 self._apply(event, applied)
-            self.connection.execute(
-                "insert into reactor_cursor values (?, ?) on conflict (name) do update set "
-                "seq = excluded.seq",
-                (self.name, events[-1].seq),
-            )
+            self._set_cursor(events[-1].seq)
             applied.events += len(events)
 
     def _apply(self, event: StoredEvent, applied: Applied) -> None:

@@ -123,6 +123,7 @@ class StockBook:
         self.db = duckdb.connect()  # in memory: the reactor's own, never the warehouse
         self.db.execute(OVERLAYS)
         self.build_id: str | None = None
+        self.published_at: datetime | None = None  # when the build was published (UTC)
 
     def load_build(self, serving_copy: Path) -> str:
         """Take the marts of the build published at `serving_copy`; keep the overlays."""
@@ -130,12 +131,26 @@ class StockBook:
         try:
             for table, query in BUILD_TABLES.items():
                 self.db.execute(f"create or replace table {table} as {query}")
+            published = (
+                self.db.execute("select max(published_at) from built.meta.publication").fetchone()
+                if self._has_publication()
+                else None
+            )
         finally:
             self.db.execute("detach built")
         self.db.execute(CURRENT_STATE)
         build = self.db.execute("select any_value(build_id) from listings").fetchone()
         self.build_id = None if build is None else build[0]
+        self.published_at = None if published is None else published[0]
         return self.build_id or ""
+
+    def _has_publication(self) -> bool:
+        """A serving copy says when it was published; a working warehouse copy does not."""
+        found = self.db.execute(
+            "select count(*) from duckdb_tables() where database_name = 'built' "
+            "and schema_name = 'meta' and table_name = 'publication'"
+        ).fetchone()
+        return bool(found and found[0])
 
     def set_order(
         self,

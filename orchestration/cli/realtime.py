@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
 from dlt_sources.common.config import ChannelNotConfiguredError, channel_settings
+from realtime.health import read_health
 from realtime.service import ReceiverSettings, serve
-from realtime.store import DEFAULT_PATH, STORE_ENV, EventStore
+from realtime.store import DEFAULT_PATH, STORE_ENV
 from realtime.verifiers import LISTENED_CHANNELS
 
 CONFIG_HELP = "Channels file (the sandbox manifest layout); default: dlt config/secrets."
@@ -51,23 +51,32 @@ def serve_command(config_file: str | None, store: str | None, host: str, port: i
     serve(settings, configured_channels(config_file))
 
 
+@realtime.command("react")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help=CONFIG_HELP)  # fmt: skip
+@click.option("--store", "store", default=None, help=f"Event store file (${STORE_ENV}).")
+@click.option("--warehouse", default=None, help="Warehouse file (its serving copy and locks).")
+@click.option("--poll-seconds", default=0.2, show_default=True, type=float)
+def react_command(
+    config_file: str | None, store: str | None, warehouse: str | None, poll_seconds: float
+) -> None:
+    """Turn stored events into stock pushes, round after round, until stopped."""
+    from orchestration.realtime import run_reactor  # noqa: PLC0415 - writers import channels
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    run_reactor(
+        store_path(store), Path(warehouse) if warehouse else None, config_file, poll_seconds
+    )
+
+
 @realtime.command("status")
 @click.option("--store", "store", default=None, help=f"Event store file (${STORE_ENV}).")
-@click.option("--minutes", default=60.0, show_default=True, help="Window of the counts.")
+@click.option("--minutes", default=60.0, show_default=True, help="Window of the figures.")
 def status_command(store: str | None, minutes: float) -> None:
-    """Deliveries received, duplicates and refusals per channel over the last minutes."""
+    """Deliveries, refusals, backlog and lag from receipt to push over the last minutes."""
     path = store_path(store)
     if not path.exists():
         raise click.ClickException(f"no event store at {path}: is `realtime serve` running?")
-    events = EventStore(path)
-    try:
-        counts = events.outcome_counts(since=time.time() - 60.0 * minutes)
-    finally:
-        events.close()
-    channels = sorted({channel for channel, _ in counts})
     click.echo(f"event store {path}, last {minutes:g} minutes")
-    for channel in channels or ["(no deliveries)"]:
-        accepted, duplicate, rejected = (
-            counts.get((channel, outcome), 0) for outcome in ("accepted", "duplicate", "rejected")
-        )
-        click.echo(f"{channel}: {accepted} accepted, {duplicate} duplicates, {rejected} refused")
+    for line in read_health(path, window_s=60.0 * minutes).lines():
+        click.echo(line)

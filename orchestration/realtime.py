@@ -1,0 +1,57 @@
+"""Wiring the reactor to this installation: its warehouse's serving copy and locks, the
+channels' writers, the guard settings the batch push uses, the world clock of a sandbox."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from types import FrameType
+
+from core.warehouse import Warehouse
+from dlt_sources.common.config import channel_settings
+from orchestration.push import guard_config, world_now
+from realtime.loop import LoopSettings, ReactorLoop
+from realtime.pusher import FastPusher
+from realtime.reactor import Reactor
+from realtime.stock_book import StockBook
+from reverse_etl.writers import Writer
+from reverse_etl.writers.registry import build_writer
+
+LEDGER_NAME = "realtime-ledger.duckdb"
+
+
+def fast_ledger_path(warehouse: Warehouse) -> Path:
+    """The fast path's push ledger, beside the warehouse it reconciles with."""
+    return warehouse.path.with_name(LEDGER_NAME)
+
+
+def run_reactor(
+    store: Path, warehouse_path: Path | None, config_file: str | None, poll_s: float
+) -> None:
+    warehouse = Warehouse.at(warehouse_path)
+    book = StockBook()
+
+    def make_writer(channel: str, run_id: str) -> Writer:
+        return build_writer(channel, channel_settings(channel, config_file), run_id)
+
+    pusher = FastPusher(
+        book,
+        make_writer,
+        ledger_path=fast_ledger_path(warehouse),
+        locks_dir=warehouse.locks_dir,
+        guard=guard_config(),
+        clock=lambda: world_now(config_file),
+    )
+    loop = ReactorLoop(
+        LoopSettings(serving_copy=warehouse.serving_path, poll_s=poll_s),
+        Reactor(store, book),
+        book,
+        pusher,
+    )
+
+    def stop(_signal: int, _frame: FrameType | None) -> None:
+        loop.stop.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    loop.run()

@@ -1,0 +1,92 @@
+"""How the fast path is doing, read from its event store: what `realtime status` prints and
+what Dagster observes.
+
+- deliveries per channel: accepted, duplicates, refused (forged, stale, unsigned);
+- backlog: events stored that the reactor has not applied yet;
+- problems: events the reactor could not read (left to the refresh);
+- lag from receipt to push, per reactor round (its oldest event to its push's end), p50
+  and p95, and how many rounds were blocked by a guard or had a channel fail.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Health:
+    window_s: float
+    deliveries: dict[str, dict[str, int]] = field(default_factory=dict)  # channel -> outcome
+    backlog: int = 0
+    problems: int = 0
+    rounds: int = 0
+    lag_p50_s: float | None = None
+    lag_p95_s: float | None = None
+    blocked_rounds: int = 0
+    failed_rounds: int = 0
+
+    def lines(self) -> list[str]:
+        said = []
+        for channel, outcomes in sorted(self.deliveries.items()):
+            said.append(
+                f"{channel}: {outcomes.get('accepted', 0)} accepted, "
+                f"{outcomes.get('duplicate', 0)} duplicates, {outcomes.get('rejected', 0)} refused"
+            )
+        said.append(f"reactor: {self.backlog} events waiting, {self.problems} not readable")
+        if self.rounds:
+            said.append(
+                f"pushes: {self.rounds} rounds, lag from receipt to push p50 "
+                f"{self.lag_p50_s:.2f} s, p95 {self.lag_p95_s:.2f} s; "
+                f"{self.blocked_rounds} blocked, {self.failed_rounds} with a failed channel"
+            )
+        else:
+            said.append("pushes: no reactor round in the window")
+        return said
+
+
+def _table_exists(connection: sqlite3.Connection, name: str) -> bool:
+    found = connection.execute(
+        "select count(*) from sqlite_master where type = 'table' and name = ?", (name,)
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def read_health(store: Path, window_s: float = 3600.0, now: float | None = None) -> Health:
+    since = (time.time() if now is None else now) - window_s
+    health = Health(window_s)
+    connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=10.0)
+    try:
+        for channel, outcome, count in connection.execute(
+            "select channel, outcome, count(*) from deliveries where received_at >= ? "
+            "group by channel, outcome",
+            (since,),
+        ):
+            health.deliveries.setdefault(channel, {})[outcome] = int(count)
+        if _table_exists(connection, "reactor_cursor"):
+            cursor = connection.execute("select max(seq) from reactor_cursor").fetchone()
+            waiting = connection.execute(
+                "select count(*) from events where seq > ?", ((cursor[0] or 0),)
+            ).fetchone()
+            health.backlog = int(waiting[0])
+            problems = connection.execute("select count(*) from event_problems").fetchone()
+            health.problems = int(problems[0])
+        if _table_exists(connection, "reactor_rounds"):
+            rows = connection.execute(
+                "select finished_at - first_received_at, blocked, failed from reactor_rounds "
+                "where finished_at >= ? and planned > 0",
+                (since,),
+            ).fetchall()
+            lags = sorted(float(lag) for lag, _, _ in rows if lag is not None)
+            health.rounds = len(rows)
+            health.blocked_rounds = sum(blocked is not None for _, blocked, _ in rows)
+            health.failed_rounds = sum(failed is not None for _, _, failed in rows)
+            if lags:
+                health.lag_p50_s = statistics.median(lags)
+                health.lag_p95_s = lags[min(len(lags) - 1, int(0.95 * len(lags)))]
+    finally:
+        connection.close()
+    return health

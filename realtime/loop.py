@@ -1,0 +1,114 @@
+"""`tributary realtime react`: the reactor's rounds, until stopped.
+
+A round: take the newest published build if there is one (the serving copy, replaced whole
+after each passing build, so it is never half-written and never locked), apply every event
+stored since the last round, push what moved. Events that arrive while a round pushes wait
+for the next: a burst becomes one plan per round, never one call per order.
+
+Each round that applied events is recorded in the event store (`reactor_rounds`): how many
+events, when the oldest and newest of them were received, when the round's push finished.
+Lag from receipt to push, p50 and p95, is read from there by `realtime status` and Dagster.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from realtime.pusher import FastPusher
+from realtime.reactor import Reactor
+from realtime.stock_book import StockBook
+
+log = logging.getLogger(__name__)
+
+# Events received this long before a build was published are replayed over it: the build
+# may have been ingested before they were (older states lose to the build's, harmlessly).
+REPLAY_MARGIN_S = 3600.0
+
+ROUNDS = """
+create table if not exists reactor_rounds (
+    started_at real not null, finished_at real not null, events integer not null,
+    first_received_at real, last_received_at real, planned integer not null,
+    written integer not null, blocked text, failed text
+);
+"""
+
+
+@dataclass
+class LoopSettings:
+    serving_copy: Path
+    poll_s: float = 0.2
+
+
+class ReactorLoop:
+    def __init__(
+        self, settings: LoopSettings, reactor: Reactor, book: StockBook, pusher: FastPusher
+    ) -> None:
+        self.settings = settings
+        self.reactor = reactor
+        self.book = book
+        self.pusher = pusher
+        self.build_mtime: float | None = None
+        self.stop = threading.Event()
+        self.reactor.connection.executescript(ROUNDS)
+
+    def take_new_build(self) -> bool:
+        """Load the serving copy when it was replaced since the last look."""
+        try:
+            mtime = self.settings.serving_copy.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        if mtime == self.build_mtime:
+            return False
+        first = self.build_mtime is None
+        build_id = self.book.load_build(self.settings.serving_copy)
+        self.pusher.reset_to_build(self.book.published_at)
+        self.build_mtime = mtime
+        log.warning("reactor: took build %s", build_id)
+        if first and self.book.published_at is not None:  # a (re)start: the book was in memory
+            since = self.book.published_at.timestamp() - REPLAY_MARGIN_S
+            replayed = self.reactor.replay_since(since)
+            log.warning("reactor: replayed %d events received since the build", replayed.events)
+        return True
+
+    def round(self) -> None:
+        started = time.time()
+        self.take_new_build()
+        if self.book.build_id is None:
+            return  # nothing built yet: nothing to start from
+        before = self.reactor.cursor
+        applied = self.reactor.apply_new_events()
+        if not applied.events:
+            return
+        received = self.reactor.connection.execute(
+            "select min(received_at), max(received_at) from events where seq > ? and seq <= ?",
+            (before, self.reactor.cursor),
+        ).fetchone()
+        report = self.pusher.push()
+        written = sum(o.status in ("written", "conflict_replanned") for o in report.outcomes)
+        self.reactor.connection.execute(
+            "insert into reactor_rounds values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                started,
+                time.time(),
+                applied.events,
+                received[0] if received else None,
+                received[1] if received else None,
+                report.planned,
+                written,
+                "; ".join(str(b) for b in report.blocked) or None,
+                "; ".join(f"{c}: {w}" for c, w in report.failed_channels.items()) or None,
+            ),
+        )
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.round()
+            except Exception:  # a round that fails is logged and tried again; events wait
+                log.exception("reactor round failed")
+                self.stop.wait(2.0)
+            self.stop.wait(self.settings.poll_s)
