@@ -52,6 +52,7 @@ class ReactorLoop:
         self.book = book
         self.pusher = pusher
         self.build_mtime: float | None = None
+        self.replaying = False
         self.stop = threading.Event()
         self.reactor.connection.executescript(ROUNDS)
 
@@ -69,9 +70,9 @@ class ReactorLoop:
         self.build_mtime = mtime
         log.warning("reactor: took build %s", build_id)
         if first and self.book.published_at is not None:  # a (re)start: the book was in memory
-            since = self.book.published_at.timestamp() - REPLAY_MARGIN_S
-            replayed = self.reactor.replay_since(since)
-            log.warning("reactor: replayed %d events received since the build", replayed.events)
+            self.replaying = self.reactor.rewind_to(
+                self.book.published_at.timestamp() - REPLAY_MARGIN_S
+            )
         return True
 
     def round(self) -> None:
@@ -87,6 +88,9 @@ class ReactorLoop:
             "select min(received_at), max(received_at) from events where seq > ? and seq <= ?",
             (before, self.reactor.cursor),
         ).fetchone()
+        if self.replaying:  # events seen before a restart: their lag says nothing of now
+            log.warning("reactor: replayed %d events received since the build", applied.events)
+            received, self.replaying = None, False
         report = self.pusher.push()
         written = sum(o.status in ("written", "conflict_replanned") for o in report.outcomes)
         self.reactor.connection.execute(

@@ -85,16 +85,18 @@ class Reactor:
     def _events_after(self, seq: int) -> list[StoredEvent]:
         return EventStore.read_events(self.connection, seq, BATCH)
 
-    def replay_since(self, received_at: float) -> Applied:
-        """Apply every event received since `received_at`, whatever the cursor says: how a
+    def rewind_to(self, received_at: float) -> bool:
+        """Move the cursor back to the first event received since `received_at`: how a
         restarted reactor, whose book lives in memory, rebuilds what it knew. States are
-        absolute and older ones lose to newer ones, so events applied twice change nothing."""
+        absolute and older ones lose to newer ones, so events applied twice change nothing.
+        Returns whether there is anything to replay."""
         first = self.connection.execute(
             "select min(seq) from events where received_at >= ?", (received_at,)
         ).fetchone()
-        if first and first[0] is not None:
-            self._set_cursor(int(first[0]) - 1)
-        return self.apply_new_events()
+        if not first or first[0] is None:
+            return False
+        self._set_cursor(int(first[0]) - 1)
+        return True
 
     def _set_cursor(self, seq: int) -> None:
         self.connection.execute(

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas
 
 from realtime.rules import inventory_positions_sql, stock_target_sql
 
@@ -49,9 +50,6 @@ create table if not exists order_overlays (
 create table if not exists order_overlay_units (
     channel varchar, store_id varchar, order_id varchar, component_sku varchar,
     ordered_units integer, shipped_units integer  -- null: what the build knew
-);
-create table if not exists shown_overlays (
-    listing_key varchar primary key, shown integer, changed_at timestamp
 );
 create table if not exists stock_overlays (
     sku varchar, location_code varchar, on_hand integer, changed_at timestamp,
@@ -103,6 +101,9 @@ from current_commitments group by component_sku;
 """
 
 
+OrderKey = tuple[str, str, str]  # (channel, store_id, order_id)
+
+
 def naive_utc(moment: datetime) -> datetime:
     """The marts hold UTC timestamps without a zone; events carry one."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
@@ -119,11 +120,26 @@ class ListingTarget:
 
 
 class StockBook:
+    """The build's tables live in an in-memory DuckDB; the overlays and the lookups events
+    need live in Python (an event costs microseconds, not queries) and are written to DuckDB
+    in one go when positions or targets are asked for."""
+
     def __init__(self) -> None:
         self.db = duckdb.connect()  # in memory: the reactor's own, never the warehouse
         self.db.execute(OVERLAYS)
         self.build_id: str | None = None
         self.published_at: datetime | None = None  # when the build was published (UTC)
+        # (channel, store_id, order_id) -> (updated_at, {component: ordered}, {component:
+        # shipped} or None for the build's)
+        self._orders: dict[OrderKey, tuple[datetime, dict[str, int], dict[str, int] | None]] = {}
+        self._stock: dict[tuple[str, str], tuple[int, datetime]] = {}
+        self._shown: dict[str, tuple[int, datetime]] = {}
+        self._dirty = True
+        self._sku_by_variant: dict[tuple[str, str, str], str] = {}
+        self._sku_by_seller_sku: dict[tuple[str, str, str], str] = {}
+        self._components: dict[str, dict[str, int]] = {}
+        self._known_lines: dict[OrderKey, dict[str, int]] = {}
+        self._listing_by_item: dict[tuple[str, str, str, str], str] = {}
 
     def load_build(self, serving_copy: Path) -> str:
         """Take the marts of the build published at `serving_copy`; keep the overlays."""
@@ -132,24 +148,55 @@ class StockBook:
             for table, query in BUILD_TABLES.items():
                 self.db.execute(f"create or replace table {table} as {query}")
             published = (
-                self.db.execute("select max(published_at) from built.meta.publication").fetchone()
+                self.db.execute("select max(published_at) from built.meta.publication").fetchall()[
+                    0
+                ]
                 if self._has_publication()
                 else None
             )
         finally:
             self.db.execute("detach built")
         self.db.execute(CURRENT_STATE)
-        build = self.db.execute("select any_value(build_id) from listings").fetchone()
+        self._load_lookups()
+        self._dirty = True
+        build = self.db.execute("select any_value(build_id) from listings").fetchall()[0]
         self.build_id = None if build is None else build[0]
         self.published_at = None if published is None else published[0]
         return self.build_id or ""
+
+    def _load_lookups(self) -> None:
+        self._sku_by_variant, self._sku_by_seller_sku = {}, {}
+        for channel, store, seller_sku, variant, sku in self.db.execute(
+            "select channel, store_id, seller_sku, variant_id, sku from listing_skus"
+        ).fetchall():
+            if variant is not None:
+                self._sku_by_variant.setdefault((channel, store, str(variant)), sku)
+            if seller_sku is not None:
+                self._sku_by_seller_sku.setdefault((channel, store, str(seller_sku)), sku)
+        self._components = {}
+        for sku, component, units in self.db.execute(
+            "select sku, component_sku, units_per_sku from components"
+        ).fetchall():
+            self._components.setdefault(sku, {})[component] = int(units)
+        self._known_lines = {}
+        for channel, store, order, sku, quantity in self.db.execute(
+            "select channel, store_id, order_id, sku, quantity from known_lines"
+        ).fetchall():
+            self._known_lines.setdefault((channel, store, order), {})[sku] = int(quantity)
+        self._listing_by_item = {
+            (channel, store, str(item), str(location)): key
+            for key, channel, store, item, location in self.db.execute(
+                "select listing_key, channel, store_id, inventory_item_id, location_id "
+                "from listings where inventory_item_id is not null"
+            ).fetchall()
+        }
 
     def _has_publication(self) -> bool:
         """A serving copy says when it was published; a working warehouse copy does not."""
         found = self.db.execute(
             "select count(*) from duckdb_tables() where database_name = 'built' "
             "and schema_name = 'meta' and table_name = 'publication'"
-        ).fetchone()
+        ).fetchall()[0]
         return bool(found and found[0])
 
     def set_order(
@@ -166,36 +213,19 @@ class StockBook:
         when the warehouse has said, the units it shipped for the order (else the build's)."""
         key = (channel, store_id, order_id)
         updated_at = naive_utc(updated_at)
-        known = self.db.execute(
-            "select updated_at from order_overlays where channel = ? and store_id = ? "
-            "and order_id = ?",
-            key,
-        ).fetchone()
-        if known is not None and known[0] is not None and known[0] >= updated_at:
+        known = self._orders.get(key)
+        if known is not None and known[0] >= updated_at:
             return  # an older event arriving late: the book already knows better
-        self.db.execute(
-            "delete from order_overlay_units where channel = ? and store_id = ? and order_id = ?",
-            key,
-        )
-        self.db.execute(
-            "insert or replace into order_overlays values (?, ?, ?, ?)", (*key, updated_at)
-        )
-        rows = [
-            (*key, sku, units, None if shipped_units is None else shipped_units.get(sku, 0))
-            for sku, units in sorted(ordered_units.items())
-            if units
-        ]
-        if rows:
-            self.db.executemany("insert into order_overlay_units values (?, ?, ?, ?, ?, ?)", rows)
+        units = {sku: count for sku, count in ordered_units.items() if count}
+        self._orders[key] = (updated_at, units, shipped_units)
+        self._dirty = True
 
     def set_stock(self, sku: str, location_code: str, on_hand: int, changed_at: datetime) -> None:
         changed_at = naive_utc(changed_at)
-        self.db.execute(
-            "insert into stock_overlays values (?, ?, ?, ?) on conflict do update set "
-            "on_hand = excluded.on_hand, changed_at = excluded.changed_at "
-            "where excluded.changed_at > stock_overlays.changed_at",
-            (sku, location_code, on_hand, changed_at),
-        )
+        known = self._stock.get((sku, location_code))
+        if known is None or changed_at > known[1]:
+            self._stock[(sku, location_code)] = (on_hand, changed_at)
+            self._dirty = True
 
     def set_shown(
         self,
@@ -207,54 +237,86 @@ class StockBook:
         changed_at: datetime,
     ) -> None:
         """What a listing displays now, as its channel said; the push compares against it."""
-        found = self.db.execute(
-            "select listing_key from listings where channel = ? and store_id = ? and "
-            "inventory_item_id = ? and location_id = ?",
-            (channel, store_id, inventory_item_id, location_id),
-        ).fetchone()
-        if found is None:
+        key = self._listing_by_item.get((channel, store_id, inventory_item_id, location_id))
+        if key is None:
             return  # a listing the build does not know: nothing of ours to push to it
-        self.db.execute(
-            "insert into shown_overlays values (?, ?, ?) on conflict do update set "
-            "shown = excluded.shown, changed_at = excluded.changed_at "
-            "where excluded.changed_at >= shown_overlays.changed_at",
-            (found[0], shown, naive_utc(changed_at)),
-        )
+        changed_at = naive_utc(changed_at)
+        known = self._shown.get(key)
+        if known is None or changed_at >= known[1]:
+            self._shown[key] = (shown, changed_at)
 
     def shown(self) -> dict[str, int]:
         """listing_key -> what the channel last said the listing displays."""
-        return dict(self.db.execute("select listing_key, shown from shown_overlays").fetchall())
+        return {key: shown for key, (shown, _) in self._shown.items()}
 
     def components_of(self, sku: str) -> dict[str, int]:
-        rows = self.db.execute(
-            "select component_sku, units_per_sku from components where sku = ?", (sku,)
-        ).fetchall()
-        return {component: int(units) for component, units in rows}
+        return dict(self._components.get(sku, {}))
 
     def sku_of(
         self, channel: str, store_id: str, seller_sku: str | None, variant_id: str | None
     ) -> str | None:
         """The canonical SKU a channel's line names, as the build mapped its listing."""
-        found = self.db.execute(
-            "select any_value(sku) from listing_skus where channel = ? and store_id = ? and "
-            "((? is not null and variant_id = ?) or (? is not null and seller_sku = ?))",
-            (channel, store_id, variant_id, variant_id, seller_sku, seller_sku),
-        ).fetchone()
-        return None if found is None else found[0]
+        if variant_id is not None:
+            found = self._sku_by_variant.get((channel, store_id, variant_id))
+            if found is not None:
+                return found
+        if seller_sku is not None:
+            return self._sku_by_seller_sku.get((channel, store_id, seller_sku))
+        return None
 
     def known_lines(self, channel: str, store_id: str, order_id: str) -> dict[str, int] | None:
         """SKU -> units of the order's merchant-fulfilled lines, as the build knows them;
         None when the build has never seen the order."""
-        rows = self.db.execute(
-            "select sku, quantity from known_lines where channel = ? and store_id = ? "
-            "and order_id = ?",
-            (channel, store_id, order_id),
-        ).fetchall()
-        return {sku: int(quantity) for sku, quantity in rows} or None
+        found = self._known_lines.get((channel, store_id, order_id))
+        return dict(found) if found else None
+
+    def _sync(self) -> None:
+        """Write the overlays to DuckDB, whole, when they changed since the last time."""
+        if not self._dirty:
+            return
+        orders = [(*key, at) for key, (at, _, _) in self._orders.items()]
+        units = [
+            (*key, sku, count, None if shipped is None else shipped.get(sku, 0))
+            for key, (_, ordered, shipped) in self._orders.items()
+            for sku, count in ordered.items()
+        ]
+        stock = [
+            (sku, location, on_hand, at) for (sku, location), (on_hand, at) in self._stock.items()
+        ]
+        frames = {
+            "order_overlays": pandas.DataFrame(
+                orders, columns=["channel", "store_id", "order_id", "updated_at"]
+            ),
+            "order_overlay_units": pandas.DataFrame(
+                units,
+                columns=[
+                    "channel",
+                    "store_id",
+                    "order_id",
+                    "component_sku",
+                    "ordered_units",
+                    "shipped_units",
+                ],
+            ),
+            "stock_overlays": pandas.DataFrame(
+                stock, columns=["sku", "location_code", "on_hand", "changed_at"]
+            ),
+        }
+        frames["order_overlay_units"] = frames["order_overlay_units"].astype(
+            {"ordered_units": "Int64", "shipped_units": "Int64"}
+        )
+        with self.db.cursor() as writer:  # a connection of its own: no result left pending
+            for table, frame in frames.items():
+                writer.register("overlay_frame", frame)
+                writer.execute(f"delete from {table}")  # noqa: S608 - our own table names
+                if len(frame):
+                    writer.execute(f"insert into {table} select * from overlay_frame")  # noqa: S608
+                writer.unregister("overlay_frame")
+        self._dirty = False
 
     def snapshot_at(self) -> datetime | None:
         """When the warehouse snapshot behind the build was taken (the push guard's age)."""
-        row = self.db.execute("select min(stock_snapshot_at) from listings").fetchone()
+        row = self.db.execute("select min(stock_snapshot_at) from listings").fetchall()[0]
         return None if row is None else row[0]
 
     def positions(self) -> dict[str, int]:
@@ -264,6 +326,7 @@ class StockBook:
     def stock_positions(self) -> dict[str, tuple[int, int]]:
         """(on_hand, available_to_sell) per SKU now, as fct_inventory_positions has them
         (a bundle's on_hand: the kits its on-hand components make)."""
+        self._sync()
         query = inventory_positions_sql(
             "products", "components", "current_stock_on_hand", "current_committed"
         )
@@ -273,6 +336,7 @@ class StockBook:
         return {sku: (int(on_hand), int(ats)) for sku, on_hand, ats in rows}
 
     def targets(self) -> list[ListingTarget]:
+        self._sync()
         positions = inventory_positions_sql(
             "products", "components", "current_stock_on_hand", "current_committed"
         )

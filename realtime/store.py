@@ -48,6 +48,7 @@ create table if not exists deliveries (
     reason text
 );
 create index if not exists deliveries_by_time on deliveries (received_at);
+create index if not exists events_by_receipt on events (received_at);
 """
 
 
