@@ -5,7 +5,8 @@ what Dagster observes.
 - backlog: events stored that the reactor has not applied yet;
 - problems: events the reactor could not read (left to the refresh);
 - lag from receipt to push, per reactor round (its oldest event to its push's end), p50
-  and p95, and how many rounds were blocked by a guard or had a channel fail.
+  and p95, and how many rounds were blocked by a guard or had a channel fail;
+- what the last refresh corrected: listings whose fast-path target the build changed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Health:
     lag_p95_s: float | None = None
     blocked_rounds: int = 0
     failed_rounds: int = 0
+    # The last refresh's correction of the fast path: (build id, listings, drifted, units).
+    last_reconciliation: tuple[str, int, int, int] | None = None
 
     def lines(self) -> list[str]:
         said = []
@@ -45,6 +48,12 @@ class Health:
             )
         else:
             said.append("pushes: no reactor round in the window")
+        if self.last_reconciliation:
+            build, listings, drifted, units = self.last_reconciliation
+            said.append(
+                f"last refresh (build {build}) corrected {drifted} of {listings} listings, "
+                f"{units} units"
+            )
         return said
 
 
@@ -87,6 +96,18 @@ def read_health(store: Path, window_s: float = 3600.0, now: float | None = None)
             if lags:
                 health.lag_p50_s = statistics.median(lags)
                 health.lag_p95_s = lags[min(len(lags) - 1, int(0.95 * len(lags)))]
+        if _table_exists(connection, "reconciliations"):
+            last = connection.execute(
+                "select build_id, listings, listings_drifted, units_drifted "
+                "from reconciliations order by reconciled_at desc limit 1"
+            ).fetchone()
+            if last:
+                health.last_reconciliation = (
+                    str(last[0]),
+                    int(last[1]),
+                    int(last[2]),
+                    int(last[3]),
+                )
     finally:
         connection.close()
     return health

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 REPLAY_MARGIN_S = 3600.0
 
 ROUNDS = """
+create table if not exists reconciliations (
+    build_id text not null, reconciled_at real not null, listings integer not null,
+    listings_drifted integer not null, units_drifted integer not null, examples text
+);
 create table if not exists reactor_rounds (
     started_at real not null, finished_at real not null, events integer not null,
     first_received_at real, last_received_at real, planned integer not null,
@@ -65,7 +69,10 @@ class ReactorLoop:
         if mtime == self.build_mtime:
             return False
         first = self.build_mtime is None
+        believed = {} if first else {t.listing_key: t.target for t in self.book.targets()}
         build_id = self.book.load_build(self.settings.serving_copy)
+        if not first:
+            self.reconcile(build_id, believed)
         self.pusher.reset_to_build(self.book.published_at)
         self.build_mtime = mtime
         log.warning("reactor: took build %s", build_id)
@@ -74,6 +81,27 @@ class ReactorLoop:
                 self.book.published_at.timestamp() - REPLAY_MARGIN_S
             )
         return True
+
+    def reconcile(self, build_id: str, believed: dict[str, int | None]) -> None:
+        """What the new build corrected: each listing's target as the fast path believed it
+        just before, against the target of the build with the events newer than it still
+        applied (being ahead of the build is not drift; having missed or misread is)."""
+        now = {t.listing_key: t.target for t in self.book.targets()}
+        drifted = {
+            key: (believed[key], target)
+            for key, target in now.items()
+            if key in believed and believed[key] != target
+        }
+        units = sum(abs((before or 0) - (after or 0)) for before, after in drifted.values())
+        examples = ", ".join(f"{k}: {b} -> {a}" for k, (b, a) in list(drifted.items())[:10])
+        self.reactor.connection.execute(
+            "insert into reconciliations values (?, ?, ?, ?, ?, ?)",
+            (build_id, time.time(), len(now), len(drifted), units, examples or None),
+        )
+        log.warning(
+            "reactor: build %s corrected %d of %d listings (%d units)",
+            build_id, len(drifted), len(now), units,
+        )  # fmt: skip
 
     def round(self) -> None:
         started = time.time()
