@@ -1,0 +1,1 @@
+"""The fast path seen from Dagster: the refresh's reconciliation of it, as a check."""
