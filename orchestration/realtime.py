@@ -7,12 +7,16 @@ import signal
 from pathlib import Path
 from types import FrameType
 
+from channels.tiktok_shop.client import TikTokShopClient
+from channels.tiktok_shop.config import TikTokShopConfig
+from channels.tiktok_shop.orders import order_update_from_detail
+from channels.webhooks import OrderUpdate
 from core.warehouse import Warehouse
 from dlt_sources.common.config import channel_settings
 from orchestration.push import guard_config, world_now
 from realtime.loop import LoopSettings, ReactorLoop
 from realtime.pusher import FastPusher
-from realtime.reactor import Reactor
+from realtime.reactor import OrderFetcher, Reactor
 from realtime.stock_book import StockBook
 from reverse_etl.writers import Writer
 from reverse_etl.writers.registry import build_writer
@@ -23,6 +27,22 @@ LEDGER_NAME = "realtime-ledger.duckdb"
 def fast_ledger_path(warehouse: Warehouse) -> Path:
     """The fast path's push ledger, beside the warehouse it reconciles with."""
     return warehouse.path.with_name(LEDGER_NAME)
+
+
+def order_fetcher(config_file: str | None) -> OrderFetcher:
+    """How the reactor reads orders whose notifications carry no lines (TikTok's)."""
+    clients: dict[str, TikTokShopClient] = {}
+
+    def fetch(channel: str, store_id: str, order_ids: list[str]) -> list[OrderUpdate]:
+        if channel != "tiktok_shop":
+            raise ValueError(f"no way to fetch {channel} orders by id")
+        if channel not in clients:
+            settings = channel_settings(channel, config_file)
+            clients[channel] = TikTokShopClient(TikTokShopConfig.from_mapping(dict(settings)))
+        details = clients[channel].order_details(order_ids)
+        return [order_update_from_detail(order, store_id) for order in details]
+
+    return fetch
 
 
 def run_reactor(
@@ -44,7 +64,7 @@ def run_reactor(
     )
     loop = ReactorLoop(
         LoopSettings(serving_copy=warehouse.serving_path, poll_s=poll_s),
-        Reactor(store, book),
+        Reactor(store, book, fetch_orders=order_fetcher(config_file)),
         book,
         pusher,
     )

@@ -20,6 +20,11 @@ class UnresolvedOrderError(LookupError):
     """The notification does not say enough to know the order's units (the refresh will)."""
 
 
+class LinesNeededError(UnresolvedOrderError):
+    """A notification without lines for an order the build has not seen: its lines must be
+    fetched from the channel (TikTok's Get Order Detail) before it can be counted."""
+
+
 def ordered_units(book: StockBook, update: OrderUpdate) -> dict[str, int]:
     """Component SKU -> units the order holds now (empty: it holds none)."""
     status = unified_status(update.channel, update.status_fields)
@@ -39,7 +44,7 @@ def ordered_units(book: StockBook, update: OrderUpdate) -> dict[str, int]:
     else:
         known = book.known_lines(update.channel, update.store_id, update.order_id)
         if known is None:
-            raise UnresolvedOrderError(
+            raise LinesNeededError(
                 f"{update.channel} order {update.order_id}: the notification has no lines "
                 f"and the last build has not seen the order"
             )

@@ -21,7 +21,7 @@ from channels.shopify import webhooks as shopify
 from channels.tiktok_shop import webhooks as tiktok_shop
 from channels.warehouse import webhooks as warehouse
 from channels.webhooks import OrderUpdate, ShownQuantity, StockUpdate, UnreadableEventError
-from realtime.orders import UnresolvedOrderError, ordered_units
+from realtime.orders import LinesNeededError, UnresolvedOrderError, ordered_units
 from realtime.stock_book import StockBook
 from realtime.store import EventStore, StoredEvent, connect
 
@@ -59,21 +59,40 @@ def read_event(event: StoredEvent) -> Update | None:
     return None if reader is None else reader(event.body)
 
 
+def read_order_id(event: StoredEvent) -> str:
+    update = read_event(event)
+    assert isinstance(update, OrderUpdate)
+    return update.order_id
+
+
 @dataclass
 class Applied:
     events: int = 0
     orders: int = 0
     stock_cells: int = 0
     shown: int = 0
+    fetched: int = 0  # orders read from the channel because their notification had no lines
     problems: list[str] = field(default_factory=list)
 
 
+# (channel, store_id, order ids) -> the orders as the channel shows them now, with lines.
+OrderFetcher = Callable[[str, str, list[str]], list[OrderUpdate]]
+
+
 class Reactor:
-    def __init__(self, store_path: Path, book: StockBook, name: str = "reactor") -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        book: StockBook,
+        name: str = "reactor",
+        fetch_orders: OrderFetcher | None = None,
+    ) -> None:
         self.connection = connect(store_path)
         self.connection.executescript(REACTOR_TABLES)
         self.book = book
         self.name = name
+        self.fetch_orders = fetch_orders
+        self._lines_needed: dict[tuple[str, str], list[StoredEvent]] = {}
 
     @property
     def cursor(self) -> int:
@@ -114,6 +133,7 @@ class Reactor:
                 return applied
             for event in events:
                 self._apply(event, applied)
+            self._fetch_what_lacks_lines(applied)
             self._set_cursor(events[-1].seq)
             applied.events += len(events)
 
@@ -141,11 +161,46 @@ class Reactor:
                     update.updated_at,
                 )
                 applied.shown += 1
+        except LinesNeededError as problem:
+            if self.fetch_orders is None:
+                self._problem(event, str(problem), applied)
+            else:  # fetched in one call per store and batch, below
+                self._lines_needed.setdefault((event.channel, event.store_id), []).append(event)
         except (UnreadableEventError, UnresolvedOrderError) as problem:
-            reason = str(problem)
-            applied.problems.append(reason)
-            self.connection.execute(
-                "insert or replace into event_problems values (?, ?, ?, ?, ?)",
-                (event.seq, event.channel, event.event_id, event.topic, reason),
-            )
-            log.warning("event %s/%s not applied: %s", event.channel, event.event_id, reason)
+            self._problem(event, str(problem), applied)
+
+    def _fetch_what_lacks_lines(self, applied: Applied) -> None:
+        """Orders whose notifications carry no lines and the build has not seen: ask the
+        channel for them, all at once, and apply what it shows now (newer than any of the
+        notifications, so absolute and final for this round)."""
+        waiting, self._lines_needed = self._lines_needed, {}
+        for (channel, store_id), events in waiting.items():
+            wanted = {str(read_order_id(event)): event for event in events}
+            assert self.fetch_orders is not None
+            try:
+                fetched = self.fetch_orders(channel, store_id, sorted(wanted))
+            except Exception as error:  # the channel failed: the refresh will read them
+                for event in events:
+                    self._problem(event, f"fetching the order failed: {error}", applied)
+                continue
+            for update in fetched:
+                try:
+                    units = ordered_units(self.book, update)
+                except UnresolvedOrderError as problem:
+                    self._problem(wanted[update.order_id], str(problem), applied)
+                    continue
+                self.book.set_order(
+                    update.channel, update.store_id, update.order_id, update.updated_at, units
+                )
+                applied.orders += 1
+                applied.fetched += 1
+            for missing in sorted(set(wanted) - {update.order_id for update in fetched}):
+                self._problem(wanted[missing], "the channel does not show the order", applied)
+
+    def _problem(self, event: StoredEvent, reason: str, applied: Applied) -> None:
+        applied.problems.append(reason)
+        self.connection.execute(
+            "insert or replace into event_problems values (?, ?, ?, ?, ?)",
+            (event.seq, event.channel, event.event_id, event.topic, reason),
+        )
+        log.warning("event %s/%s not applied: %s", event.channel, event.event_id, reason)

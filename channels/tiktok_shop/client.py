@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -35,6 +35,7 @@ CHANNEL = "tiktok_shop"
 TOKEN_CODES = (105001, 105002)
 REFRESH_MARGIN_S = 300
 SHOPS_PATH = "/authorization/202309/shops"
+ORDER_DETAIL_IDS = 50  # Get Order Detail's limit
 PAGE_SIZE = 100
 
 
@@ -224,6 +225,16 @@ class TikTokShopClient:
             body["update_time_lt"] = update_time_lt
         params = {"sort_field": "update_time", "sort_order": "ASC"}
         return self.search("/order/202309/orders/search", "orders", body, params)
+
+    def order_details(self, order_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Get Order Detail for up to 50 orders a call (the fast path's lines: a status
+        notification names the order and nothing else)."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(order_ids), ORDER_DETAIL_IDS):
+            ids = ",".join(order_ids[start : start + ORDER_DETAIL_IDS])
+            data = self.call("GET", "/order/202309/orders", params={"ids": ids}, require="orders")
+            found += data["orders"]
+        return found
 
     def products(self) -> Iterator[list[dict[str, Any]]]:
         """Every product with its SKUs, prices and per-warehouse inventory."""

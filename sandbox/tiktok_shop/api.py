@@ -90,6 +90,7 @@ def build_app(context: SandboxContext) -> web.Application:
         [
             web.get("/authorization/202309/shops", authorized_shops),
             web.post("/order/202309/orders/search", orders.search_orders),
+            web.get("/order/202309/orders", orders.get_orders),
             *products.routes(),
         ],
         middlewares=[verify_request],

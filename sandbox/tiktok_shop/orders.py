@@ -273,3 +273,30 @@ async def search_orders(request: web.Request) -> web.Response:
         "total_count": len(orders),
     }
     return envelope(context, codes.SUCCESS, "Success", data)
+
+
+MAX_DETAIL_IDS = 50
+
+
+async def get_orders(request: web.Request) -> web.Response:
+    """Get Order Detail: `GET /order/202309/orders?ids=a,b,...` (at most 50). Ids this shop
+    never issued are left out of `orders`, as TikTok does; an empty or oversized list is an
+    invalid parameter."""
+    context = request.app[CONTEXT]
+    shop = request.app[SHOP]
+    now = context.sync()
+    ids = [value for value in request.query.get("ids", "").split(",") if value]
+    if not 1 <= len(ids) <= MAX_DETAIL_IDS:
+        message = f"Invalid parameter: ids must list 1 to {MAX_DETAIL_IDS} order ids."
+        return envelope(context, codes.INVALID_PARAMETER, message)
+    known = [order for order in (shop.order_of(value) for value in ids) if order is not None]
+    columns = shop.world.orders
+    orders = np.array([o for o in known if columns["created"][o] <= now], dtype=np.int64)
+    codes_now = statuses(shop, orders, now) if len(orders) else np.array([], dtype=np.int64)
+    rendered = [
+        render_order(shop, int(order), STATUSES[int(code)], now)
+        for order, code in zip(orders.tolist(), codes_now.tolist(), strict=True)
+    ]
+    request[METRICS].records_served += len(rendered)
+    data = {"orders": context.faults_of(CHANNEL).shape_all(rendered)}
+    return envelope(context, codes.SUCCESS, "Success", data)

@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import duckdb
 
+from orchestration.realtime import order_fetcher
 from realtime.reactor import Reactor
 from realtime.stock_book import StockBook
 from tests.helpers.clients import Control
@@ -24,9 +25,9 @@ from tests.ingest.raw import Ingest
 from tests.marts.conftest import dbt
 from tests.realtime.conftest import start_receiver
 
-# Shopify and Amazon carry their lines; TikTok's notifications do not (the reactor does not
-# fetch orders yet), so its shoppers stay home here.
-DEMAND = {**QUIET, "shopify": 60, "amazon_us": 40, "amazon_de": 20}
+# Shopify and Amazon carry their lines; TikTok's notifications do not, so the reactor reads
+# the orders the build has not seen through Get Order Detail.
+DEMAND = {**QUIET, "shopify": 60, "amazon_us": 40, "amazon_de": 20, "tiktok_shop": 40}
 SETTLE_S = 1800
 
 
@@ -91,8 +92,10 @@ def test_sales_reach_the_reactor_and_it_computes_the_next_builds_targets(
 
     book = StockBook()
     book.load_build(served)
-    applied = Reactor(receiver.store, book).apply_new_events()
+    fetch = order_fetcher(str(ingest.config))
+    applied = Reactor(receiver.store, book, fetch_orders=fetch).apply_new_events()
     assert applied.orders > 10, applied
+    assert applied.fetched > 3, applied
     assert not applied.problems, applied.problems[:5]
 
     ingest.run()

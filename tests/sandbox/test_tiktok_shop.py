@@ -157,3 +157,16 @@ def test_products_inventory_search_and_update(sandbox) -> None:
         "POST", f"/product/202309/products/{product['id']}/inventory/update", bad
     ).json()
     assert refused["code"] != 0
+
+
+def test_get_order_detail_returns_the_orders_named_as_search_renders_them(tiktok: TikTok) -> None:
+    searched = tiktok.orders()[:5]
+    ids = [order["id"] for order in searched]
+    answer = tiktok.call("GET", "/order/202309/orders", ids=",".join([*ids, "123"])).json()
+    assert answer["code"] == 0, answer
+    assert sorted(answer["data"]["orders"], key=lambda o: o["id"]) == sorted(
+        searched, key=lambda o: o["id"]
+    )  # an id this shop never issued is left out
+    too_many = tiktok.call("GET", "/order/202309/orders", ids=",".join(["1"] * 51)).json()
+    assert too_many["code"] != 0
+    assert "ids" in too_many["message"]
