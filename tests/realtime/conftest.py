@@ -27,12 +27,12 @@ class Receiver:
     url: str
     store: Path
 
-    def send(self, delivery: Signed) -> httpx.Response:
+    def send(self, delivery: Signed, timeout: float = 10.0) -> httpx.Response:
         return httpx.post(
             f"{self.url}/webhooks/{delivery.channel}",
             content=delivery.body,
             headers=delivery.headers,
-            timeout=10.0,
+            timeout=timeout,
         )
 
     def query(self, sql: str, *parameters: Any) -> list[Any]:
