@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 # Events received this long before a build was published are replayed over it: the build
 # may have been ingested before they were (older states lose to the build's, harmlessly).
 REPLAY_MARGIN_S = 3600.0
+HEARTBEAT_S = 10.0
 
 ROUNDS = """
+create table if not exists reactor_heartbeat (name text primary key, at real not null);
 create table if not exists reconciliations (
     build_id text not null, reconciled_at real not null, listings integer not null,
     listings_drifted integer not null, units_drifted integer not null, examples text
@@ -57,6 +59,7 @@ class ReactorLoop:
         self.pusher = pusher
         self.build_mtime: float | None = None
         self.replaying = False
+        self.last_heartbeat = 0.0
         self.stop = threading.Event()
         self.reactor.connection.executescript(ROUNDS)
 
@@ -103,8 +106,22 @@ class ReactorLoop:
             build_id, len(drifted), len(now), units,
         )  # fmt: skip
 
+    def beat(self) -> None:
+        """Say the reactor is alive (every HEARTBEAT_S): Dagster's drift check waits for a
+        reconciliation only from a reactor that is running."""
+        now = time.time()
+        if now - self.last_heartbeat < HEARTBEAT_S:
+            return
+        self.reactor.connection.execute(
+            "insert into reactor_heartbeat values (?, ?) on conflict (name) do update set "
+            "at = excluded.at",
+            (self.reactor.name, now),
+        )
+        self.last_heartbeat = now
+
     def round(self) -> None:
         started = time.time()
+        self.beat()
         self.take_new_build()
         if self.book.build_id is None:
             return  # nothing built yet: nothing to start from

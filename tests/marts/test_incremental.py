@@ -25,6 +25,7 @@ REBUILT_TABLES = (
     "marts.fct_daily_channel_sales",
     "marts.dim_customers",
     "marts.fct_inventory_positions",
+    "marts.fct_stock_commitments",
     "marts.inventory_push_targets",
 )
 

@@ -20,6 +20,9 @@ MARTS = (
     "fct_inventory_positions",
     "inventory_push_targets",
     "fct_daily_channel_sales",
+    "dim_sku_components",
+    "fct_stock_levels",
+    "fct_stock_commitments",
 )
 
 

@@ -3,7 +3,7 @@ passes under the threshold, warns over it, says so when the fast path is absent 
 
 from __future__ import annotations
 
-import sqlite3
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -34,6 +34,9 @@ def published(warehouse: Path, build_id: str) -> WarehouseResource:
 def reconciled(store: Path, build_id: str, listings: int, drifted: int) -> None:
     connection = connect(store)
     connection.executescript(ROUNDS)
+    connection.execute(
+        "insert or replace into reactor_heartbeat values ('reactor', ?)", (time.time(),)
+    )
     connection.execute(
         "insert into reconciliations values (?, 0, ?, ?, ?, ?)",
         (build_id, listings, drifted, drifted * 2, "shopify:s:1@2: 5 -> 3"),
@@ -66,9 +69,9 @@ def test_an_absent_or_silent_fast_path_is_said(
     monkeypatch.setenv(STORE_ENV, str(tmp_path / "none.sqlite"))
     absent = run(published(tmp_path / "w.duckdb", "b-1"))
     assert absent.passed
-    assert "not running" in str(absent.description)
+    assert "no reactor is running" in str(absent.description)
     store = tmp_path / "events.sqlite"
-    sqlite3.connect(store).close()
+    reconciled(store, "b-1", listings=10, drifted=0)  # a live reactor, but not of build b-9
     monkeypatch.setenv(STORE_ENV, str(store))
     monkeypatch.setattr(checks, "WAIT_S", 0.5)
     silent = run(published(tmp_path / "w2" / "w.duckdb", "b-9"))
