@@ -60,6 +60,7 @@ class ReactorLoop:
         self.build_mtime: float | None = None
         self.replaying = False
         self.last_heartbeat = 0.0
+        self.unsettled = False  # the last round left targets unpushed (blocked, failed, new build)
         self.stop = threading.Event()
         self.reactor.connection.executescript(ROUNDS)
 
@@ -74,6 +75,7 @@ class ReactorLoop:
         first = self.build_mtime is None
         believed = {} if first else {t.listing_key: t.target for t in self.book.targets()}
         build_id = self.book.load_build(self.settings.serving_copy)
+        self.unsettled = True  # events newer than the build may move targets off its figures
         if not first:
             self.reconcile(build_id, believed)
         self.pusher.reset_to_build(self.book.published_at)
@@ -127,7 +129,7 @@ class ReactorLoop:
             return  # nothing built yet: nothing to start from
         before = self.reactor.cursor
         applied = self.reactor.apply_new_events()
-        if not applied.events:
+        if not applied.events and not self.unsettled:
             return
         received = self.reactor.connection.execute(
             "select min(received_at), max(received_at) from events where seq > ? and seq <= ?",
@@ -136,7 +138,14 @@ class ReactorLoop:
         if self.replaying:  # events seen before a restart: their lag says nothing of now
             log.warning("reactor: replayed %d events received since the build", applied.events)
             received, self.replaying = None, False
-        report = self.pusher.push()
+        try:
+            report = self.pusher.push()
+        except Exception:
+            self.unsettled = True  # pushed again next round, events or not
+            raise
+        # A blocked plan, a failed or deferred channel, a new build: the next round plans
+        # again even if no event arrives meanwhile, so no target waits for the next sale.
+        self.unsettled = bool(report.blocked or report.failed_channels)
         written = sum(o.status in ("written", "conflict_replanned") for o in report.outcomes)
         self.reactor.connection.execute(
             "insert into reactor_rounds values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

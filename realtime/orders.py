@@ -38,7 +38,7 @@ def ordered_units(book: StockBook, update: OrderUpdate) -> dict[str, int]:
     skus: Counter[str] = Counter()
     if update.lines is not None:
         for line in update.lines:
-            sku = book.sku_of(update.channel, update.store_id, line.seller_sku, line.variant_id)
+            sku = book.sku_of(update.channel, update.store_id, line.seller_sku)
             if sku is not None:  # an unmapped line holds nothing, as in the marts
                 skus[sku] += line.quantity
     else:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.locks import FileLock
+from core.locks import FileLock, LockBusyError
 from core.warehouse import Warehouse
 from realtime.stock_book import StockBook, naive_utc
 from reverse_etl import ledger
@@ -177,13 +177,22 @@ class FastPusher:
         return report
 
     def _push_channel(self, channel: str, plan: Plan, run_id: str) -> ChannelResult:
+        """Write one channel unless a batch push holds it: then the channel waits for the next
+        round (its listings stay planned-but-unset, so the next round plans them again)."""
         lock = FileLock(
             self.locks_dir / f"push-{channel}.lock",
             f"the {channel} push lock",
             purpose=f"fast push {run_id} to {channel}",
+            wait_s=0.0,
         )
-        with lock.held():
-            return push_channel(channel, plan.for_channel(channel), self.make_writer, run_id)
+        changes = plan.for_channel(channel)
+        try:
+            with lock.held():
+                return push_channel(channel, changes, self.make_writer, run_id)
+        except LockBusyError as busy:
+            reason = f"a batch push holds {channel}: deferred to the next round ({busy.holder})"
+            outcomes = [Outcome(c.listing_key, "deferred", c.target, error=reason) for c in changes]
+            return ChannelResult(channel, outcomes, 0, reason)
 
     def _remember(self, changes: Sequence[ListingChange], outcomes: Sequence[Outcome]) -> None:
         planned = {change.listing_key: change for change in changes}

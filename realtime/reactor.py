@@ -168,6 +168,8 @@ class Reactor:
                 self._lines_needed.setdefault((event.channel, event.store_id), []).append(event)
         except (UnreadableEventError, UnresolvedOrderError) as problem:
             self._problem(event, str(problem), applied)
+        except Exception as error:  # a body no reader foresaw must not stall every later event
+            self._problem(event, f"unexpected {type(error).__name__}: {error}", applied)
 
     def _fetch_what_lacks_lines(self, applied: Applied) -> None:
         """Orders whose notifications carry no lines and the build has not seen: ask the

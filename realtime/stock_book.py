@@ -33,10 +33,11 @@ BUILD_TABLES = {
     "known_orders": "select channel, store_id, order_id, max(updated_at) as updated_at "
     "from built.marts.fct_order_lines group by all",
     "listings": "select * from built.marts.inventory_push_targets",
-    # How a channel's line names a SKU, and what the build knows of each order's lines (a
-    # notification without lines, TikTok's, is read against them).
-    "listing_skus": "select distinct channel, store_id, seller_sku, variant_id, sku "
-    "from built.marts.dim_channel_listings where sku is not null",
+    # How a channel's line names a SKU (the crosswalk fct_order_lines maps through), and what
+    # the build knows of each order's lines (a notification without lines, TikTok's, is read
+    # against them).
+    "sku_map": "select channel, store_id, seller_sku, sku from built.marts.dim_sku_map "
+    "where sku is not null and seller_sku is not null",
     "known_lines": "select channel, store_id, order_id, sku, sum(quantity) as quantity "
     "from built.marts.fct_order_lines where sku is not null and fulfilled_by = 'merchant' "
     "group by all",
@@ -135,8 +136,8 @@ class StockBook:
         self._stock: dict[tuple[str, str], tuple[int, datetime]] = {}
         self._shown: dict[str, tuple[int, datetime]] = {}
         self._dirty = True
-        self._sku_by_variant: dict[tuple[str, str, str], str] = {}
         self._sku_by_seller_sku: dict[tuple[str, str, str], str] = {}
+        self._skus: set[str] = set()
         self._components: dict[str, dict[str, int]] = {}
         self._known_lines: dict[OrderKey, dict[str, int]] = {}
         self._listing_by_item: dict[tuple[str, str, str, str], str] = {}
@@ -165,14 +166,13 @@ class StockBook:
         return self.build_id or ""
 
     def _load_lookups(self) -> None:
-        self._sku_by_variant, self._sku_by_seller_sku = {}, {}
-        for channel, store, seller_sku, variant, sku in self.db.execute(
-            "select channel, store_id, seller_sku, variant_id, sku from listing_skus"
-        ).fetchall():
-            if variant is not None:
-                self._sku_by_variant.setdefault((channel, store, str(variant)), sku)
-            if seller_sku is not None:
-                self._sku_by_seller_sku.setdefault((channel, store, str(seller_sku)), sku)
+        self._sku_by_seller_sku = {
+            (channel, store, str(seller_sku)): sku
+            for channel, store, seller_sku, sku in self.db.execute(
+                "select channel, store_id, seller_sku, sku from sku_map"
+            ).fetchall()
+        }
+        self._skus = {sku for (sku,) in self.db.execute("select sku from products").fetchall()}
         self._components = {}
         for sku, component, units in self.db.execute(
             "select sku, component_sku, units_per_sku from components"
@@ -252,17 +252,17 @@ class StockBook:
     def components_of(self, sku: str) -> dict[str, int]:
         return dict(self._components.get(sku, {}))
 
-    def sku_of(
-        self, channel: str, store_id: str, seller_sku: str | None, variant_id: str | None
-    ) -> str | None:
-        """The canonical SKU a channel's line names, as the build mapped its listing."""
-        if variant_id is not None:
-            found = self._sku_by_variant.get((channel, store_id, variant_id))
-            if found is not None:
-                return found
-        if seller_sku is not None:
-            return self._sku_by_seller_sku.get((channel, store_id, seller_sku))
-        return None
+    def sku_of(self, channel: str, store_id: str, seller_sku: str | None) -> str | None:
+        """The canonical SKU a channel's line names, by the build's crosswalk (dim_sku_map);
+        a seller SKU the build never saw maps only when it is a canonical SKU itself (the
+        crosswalk's `exact_sku` rule; overrides and barcodes need the next build)."""
+        if seller_sku is None:
+            return None
+        found = self._sku_by_seller_sku.get((channel, store_id, seller_sku))
+        if found is not None:
+            return found
+        exact = seller_sku.strip()
+        return exact if exact in self._skus else None
 
     def known_lines(self, channel: str, store_id: str, order_id: str) -> dict[str, int] | None:
         """SKU -> units of the order's merchant-fulfilled lines, as the build knows them;

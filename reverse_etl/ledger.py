@@ -10,7 +10,8 @@ Schema `reverse_etl`:
   failure_reason (per failed channel, why);
 - push_ledger: run_id, channel, store_id, listing_key, sku, previous, target, acknowledged,
   observed, status (planned | written | unchanged | conflict_replanned | failed |
-  not_confirmed | interrupted), error, updated_at.
+  not_confirmed | interrupted; the fast path's ledger also `deferred`: a batch push held the
+  channel, so the next round plans the listing again), error, updated_at.
 """
 
 from __future__ import annotations

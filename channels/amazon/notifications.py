@@ -128,7 +128,9 @@ def order_update(body: bytes) -> OrderUpdate:
             updated_at=utc(str(change["OrderChangeTrigger"]["TimeOfOrderChange"])),
             status_fields={"order_status": str(summary["OrderStatus"])},
             fulfilled_by="marketplace" if summary.get("FulfillmentType") == "AFN" else "merchant",
-            lines=lines if change.get("NotificationLevel") == "OrderItemLevel" else None,
+            # An order-level notification, or an item-level one without items, says nothing of
+            # the lines: unknown, never "holds nothing".
+            lines=lines if change.get("NotificationLevel") == "OrderItemLevel" and lines else None,
         )
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
         raise UnreadableEventError(f"Amazon ORDER_CHANGE: {error!r}") from error

@@ -13,13 +13,14 @@
 -- depends_on: {{ ref('dim_sku_components') }}
 -- depends_on: {{ ref('fct_stock_levels') }}
 -- depends_on: {{ ref('fct_stock_commitments') }}
+-- depends_on: {{ ref('dim_sku_map') }}
 -- Dagster shows this test as a check of dim_customers (it reads several models).
 {{ config(meta={"dagster": {"ref": {"name": "dim_customers"}}}) }}
 
 {%- set checked = [
     'dim_products', 'dim_channel_listings', 'dim_customers', 'fct_orders', 'fct_order_lines',
     'fct_inventory_positions', 'inventory_push_targets', 'fct_daily_channel_sales',
-    'dim_sku_components', 'fct_stock_levels', 'fct_stock_commitments',
+    'dim_sku_components', 'fct_stock_levels', 'fct_stock_commitments', 'dim_sku_map',
 ] -%}
 {%- set contact_columns = {
     ('shopify', 'orders'): [

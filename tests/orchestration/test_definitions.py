@@ -23,6 +23,7 @@ MARTS = (
     "dim_sku_components",
     "fct_stock_levels",
     "fct_stock_commitments",
+    "dim_sku_map",
 )
 
 
