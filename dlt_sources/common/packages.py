@@ -13,6 +13,11 @@ in the dataset itself for appended ones. Running it again then lands each row ex
 SQL follow-up jobs (the merge or replace into the final table) run in one transaction and
 recompute their result from staging, so running them again is harmless.
 
+**The husk of a normalized extract.** dlt normalizes a package by renaming the result into
+place, then deleting the extracted original file by file; killed in between, the original's
+remains (no `new_jobs`) made every later normalize fail. They are removed first
+(`discard_normalized_extracts`).
+
 **Empty snapshot files.** dlt writes an empty file for a replace table that received no rows,
 so that the table gets truncated; DuckDB reads an empty JSONL file as one column named `json`
 and the load fails ("Table kits does not have a column with name json"), every run, for a
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +49,7 @@ def finish_interrupted_loads(pipeline: dlt.Pipeline, target: Any) -> list[str]:
     """Normalize and load every package an earlier run left; returns their load ids."""
     if not pipeline.has_pending_data:
         return []
+    discard_normalized_extracts(pipeline)
     if pipeline.list_extracted_load_packages():
         if pipeline.default_schema_name is None:
             discard_unrecorded_extracts(pipeline)
@@ -116,6 +123,34 @@ def _undo_rows_of(packages: Any, client: Any, load_id: str, table: str, job_path
         len(row_ids),
     )
     return 1
+
+
+def discard_normalized_extracts(pipeline: dlt.Pipeline) -> list[str]:
+    """Delete what is left of extracted packages dlt had already normalized; returns them.
+
+    dlt's normalize commits a package by renaming it among the normalized ones, then deletes
+    the extracted original file by file ("Committing storage, do not kill this process"). A
+    kill in between leaves a husk (seen in the chaos benchmark: an extracted folder without
+    its new_jobs) that normalize then fails on, every run. The rows are in the normalized or
+    loaded package; the husk is only removed."""
+    normalize_storage = pipeline._get_normalize_storage()  # dlt: no public API
+    extracted = normalize_storage.extracted_packages
+    load_storage = pipeline._get_load_storage()
+    if not load_storage.is_storage_ready():  # nothing was ever normalized
+        return []
+    committed = set(load_storage.normalized_packages.list_packages()) | set(
+        load_storage.loaded_packages.list_packages()
+    )
+    husks = [load_id for load_id in extracted.list_packages() if load_id in committed]
+    for load_id in husks:
+        shutil.rmtree(extracted.storage.make_full_path(load_id), ignore_errors=True)
+        log.warning(
+            "extract %s of %s was already normalized when its run was killed; removed what "
+            "was left of it",
+            load_id,
+            pipeline.pipeline_name,
+        )
+    return husks
 
 
 def discard_unrecorded_extracts(pipeline: dlt.Pipeline) -> list[str]:

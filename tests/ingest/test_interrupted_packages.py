@@ -102,3 +102,27 @@ def test_jobs_that_landed_unrecorded_load_once_the_pipeline_state_row_too(tmp_pa
         ).fetchone()
     assert states is not None
     assert states[0] == states[1]
+
+
+def test_the_husk_of_an_extract_normalized_before_a_kill_is_removed(tmp_path: Path) -> None:
+    """Seen in the chaos benchmark (seed 9, trial 19): killed while dlt deleted an extracted
+    package it had just normalized, the next run failed on the husk, "No such file or
+    directory: .../normalize/extracted/<id>/new_jobs", every run."""
+    pipeline = _pipeline(tmp_path)
+    pipeline.run(_stock_since(0))
+    pipeline.extract(_stock_since(len(ROWS)))
+    extracted = Path(pipeline.working_dir) / "normalize" / "extracted"
+    (load_id,) = [path.name for path in extracted.iterdir()]
+    shutil.copytree(extracted / load_id, tmp_path / "husk")
+    pipeline.normalize()
+    shutil.copytree(tmp_path / "husk", extracted / load_id)  # the delete got this far
+    shutil.rmtree(extracted / load_id / "new_jobs")
+
+    pipeline = _pipeline(tmp_path)
+    assert finish_interrupted_loads(pipeline, pipeline.destination) == [load_id]
+    assert not (extracted / load_id).exists()
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        stock = connection.execute(
+            "select count(*), count(distinct sku) from raw_interrupted.stock"
+        )
+        assert stock.fetchone() == (2 * len(ROWS), 2 * len(ROWS))
