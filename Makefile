@@ -12,6 +12,8 @@ BASE_PORT ?= 8700
 # The sandbox instance `make sandbox` serves and `make ingest` / `make push` talk to.
 SANDBOX ?= default
 CHAOS_ARGS ?= --kills 100
+# Every trial is appended here as it ends; runs on the same code add up (see benchmarks/README.md).
+CHAOS_RESULTS ?= .tributary/chaos/results.jsonl
 PYTEST_ARGS ?=
 # The warehouse every target reads and writes (a DuckDB file unless configured otherwise).
 export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
@@ -89,7 +91,8 @@ oversell: install manifest ## Oversold units, exposure and API use: no sync vs a
 	$(RUN) python -m benchmarks.oversell
 
 chaos: install manifest ## kill -9 the pipeline 100 times and break every channel; count what was lost
-	$(RUN) python -m benchmarks.chaos $(CHAOS_ARGS)
+	mkdir -p $(dir $(CHAOS_RESULTS))
+	$(RUN) python -m benchmarks.chaos --results $(CHAOS_RESULTS) $(CHAOS_ARGS)
 
 clean: ## Remove local state (virtualenv, manifests, caches)
 	rm -rf .venv .tributary .pytest_cache .ruff_cache

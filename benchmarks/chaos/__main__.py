@@ -10,11 +10,12 @@ import argparse
 import logging
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.chaos import report
-from benchmarks.chaos.baseline import run_baseline
+from benchmarks.chaos import report, results
+from benchmarks.chaos.baseline import Baseline, run_baseline
 from benchmarks.chaos.bench import Bench
 from benchmarks.chaos.faults import (
     CHANNELS,
@@ -64,6 +65,14 @@ def arguments() -> argparse.Namespace:
         "'tiktok_shop:timeout:1.0,warehouse:zero_stock'",
     )
     parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="append each trial to this JSON-lines file as it ends (default: the working "
+        "directory's results.jsonl); trials of earlier runs on the same code add up: "
+        "python -m benchmarks.chaos.results FILE",
+    )
+    parser.add_argument(
         "--directory",
         type=Path,
         default=None,
@@ -72,7 +81,9 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def kill_trials(bench: Bench, options: argparse.Namespace) -> list[TrialResult]:
+def kill_trials(
+    bench: Bench, options: argparse.Namespace, keep: Callable[[TrialResult], None]
+) -> list[TrialResult]:
     stages = tuple(stage for stage in options.stages.split(",") if stage)
     drawer = Drawer(options.seed, bench.observed, stages)
     trials: list[TrialResult] = []
@@ -83,6 +94,7 @@ def kill_trials(bench: Bench, options: argparse.Namespace) -> list[TrialResult]:
         move = stage == "push" or drawer.chance(options.move_share)
         trial = run_trial(bench, len(trials) + 1, point, move=move)
         print(trial.line(), flush=True)
+        keep(trial)
         trials.append(trial)
         kills += trial.killed
         if stage == "refresh" and trial.checks and trial.checks.dagster_leaked_slots:
@@ -133,37 +145,14 @@ def _matches(case: FaultCase, parts: list[str]) -> bool:
     )
 
 
-def main() -> None:
-    options = arguments()
-    # The benchmark's own checks wait out the dashboard it started, as designed; that wait is
-    # no news, and its log lines would only interleave with the figures.
-    logging.getLogger("core.warehouse").setLevel(logging.ERROR)
-    # The sandbox (in this process) logs every connection its timeout fault drops on purpose.
-    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
-    started = time.perf_counter()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    directory = options.directory or Path(tempfile.gettempdir()) / "tributary-chaos" / stamp
-    print(
-        f"chaos benchmark: {options.kills} kills, faults {'on' if options.faults else 'off'}, "
-        f"{options.scale} world, seed {options.seed}; working directory {directory}",
-        flush=True,
-    )
-    if options.kills and "refresh" in options.stages:
-        prepare_manifest()  # the dbt manifest Dagster's code location loads
-    bench = Bench(options.seed, options.scale, directory)
-    trials: list[TrialResult] = []
-    faults: list[FaultResult] = []
-    try:
-        baseline = run_baseline(bench)
-        print(baseline.line(), flush=True)
-        if options.kills:
-            trials = kill_trials(bench, options)
-        kills_done = time.perf_counter()
-        if options.faults:
-            faults = fault_cases(bench, options)
-    finally:
-        bench.close()
-    total = time.perf_counter() - started
+def print_figures(
+    options: argparse.Namespace,
+    bench: Bench,
+    baseline: Baseline,
+    trials: list[TrialResult],
+    faults: list[FaultResult],
+    fault_phase_s: float,
+) -> None:
     print()
     print(report.baseline(baseline))
     if trials:
@@ -186,10 +175,55 @@ def main() -> None:
         print(report.faults_table(faults))
         print()
         print(report.faults_summary(faults))
-        print(
-            f"fault phase: {time.perf_counter() - kills_done:.0f} s, "
-            f"{sum(r.seconds for r in faults) / len(faults):.0f} s a case"
-        )
+        print(f"fault phase: {fault_phase_s:.0f} s, {fault_phase_s / len(faults):.0f} s a case")
+
+
+def main() -> None:
+    options = arguments()
+    # The benchmark's own checks wait out the dashboard it started, as designed; that wait is
+    # no news, and its log lines would only interleave with the figures.
+    logging.getLogger("core.warehouse").setLevel(logging.ERROR)
+    # The sandbox (in this process) logs every connection its timeout fault drops on purpose.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
+    started = time.perf_counter()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    directory = options.directory or Path(tempfile.gettempdir()) / "tributary-chaos" / stamp
+    print(
+        f"chaos benchmark: {options.kills} kills, faults {'on' if options.faults else 'off'}, "
+        f"{options.scale} world, seed {options.seed}; working directory {directory}",
+        flush=True,
+    )
+    if options.kills and "refresh" in options.stages:
+        prepare_manifest()  # the dbt manifest Dagster's code location loads
+    bench = Bench(options.seed, options.scale, directory)
+    results_file = options.results or directory / "results.jsonl"
+    run = {
+        "run_id": f"{stamp}-seed{options.seed}",
+        "code": results.code_fingerprint(),
+        "seed": options.seed,
+        "scale": options.scale,
+    }
+
+    def keep(trial: TrialResult) -> None:
+        results.append(results_file, run, trial, bench.readers_so_far(), len(bench.lock_failures()))
+
+    trials: list[TrialResult] = []
+    faults: list[FaultResult] = []
+    try:
+        baseline = run_baseline(bench)
+        print(baseline.line(), flush=True)
+        if options.kills:
+            trials = kill_trials(bench, options, keep)
+        kills_done = time.perf_counter()
+        if options.faults:
+            faults = fault_cases(bench, options)
+    finally:
+        bench.close()
+    total = time.perf_counter() - started
+    print_figures(options, bench, baseline, trials, faults, time.perf_counter() - kills_done)
+    if trials:
+        print(f"\nevery trial on this code in {results_file}:")
+        print(results.summarize(results_file, run["code"]))
     print(f"\n{total:.0f} s in all; logs in {directory / 'logs'}")
 
 

@@ -82,6 +82,9 @@ class Bench:
         )
         self.reader_figures: dict[str, ReaderFigures] = {}
 
+    def readers_so_far(self) -> dict[str, ReaderFigures]:
+        return self._readers.current() if self._readers is not None else self.reader_figures
+
     def close(self) -> None:
         if self._readers is not None:
             self.reader_figures = self._readers.stop()

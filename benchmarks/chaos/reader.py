@@ -12,7 +12,8 @@ Every ~0.1 s until the stop file appears. Each read counts every row of every ta
   without Tributary's lock. DuckDB refuses it while a writer has the file open (counted,
   informational); what matters is that the pipeline waits such a reader out.
 
-Writes its counts as JSON to the result file when stopped.
+Writes its counts as JSON to the result file every few seconds and when stopped, so a
+benchmark cut short (a session's end, a kill) still has them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 import duckdb
 
 PAUSE_S = 0.1
+FLUSH_S = 5.0  # the counts are written this often while polling, and when stopped
 LOCK_MESSAGE = "Could not set lock"
 KEPT_ERRORS = 5
 
@@ -49,7 +51,7 @@ def read_once(path: Path, serving: bool) -> tuple[int, int | None]:
         return total, None if stated is None else int(stated)
 
 
-def poll(mode: str, path: Path, stop: Path) -> dict[str, Any]:
+def poll(mode: str, path: Path, stop: Path, result: Path | None = None) -> dict[str, Any]:
     counts: dict[str, Any] = {
         "mode": mode,
         "reads": 0,
@@ -60,7 +62,11 @@ def poll(mode: str, path: Path, stop: Path) -> dict[str, Any]:
         "messages": [],
     }
     serving = mode == "serving"
+    flushed = time.monotonic()
     while not stop.exists():
+        if result is not None and time.monotonic() - flushed > FLUSH_S:
+            write_counts(result, counts)  # a benchmark cut short still has these
+            flushed = time.monotonic()
         if not path.exists():
             counts["absent"] += 1
         else:
@@ -81,9 +87,16 @@ def poll(mode: str, path: Path, stop: Path) -> dict[str, Any]:
     return counts
 
 
+def write_counts(result: Path, counts: dict[str, Any]) -> None:
+    """Replace the result file whole (a reader of it never sees half)."""
+    partial = result.with_name(f".{result.name}.partial")
+    partial.write_text(json.dumps(counts))
+    partial.replace(result)
+
+
 def main() -> None:
     mode, path, stop, result = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
-    Path(result).write_text(json.dumps(poll(mode, path, stop)))
+    write_counts(Path(result), poll(mode, path, stop, Path(result)))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,10 @@ class Readers:
             )
             self._started.append((mode, process, result))
 
+    def current(self) -> dict[str, ReaderFigures]:
+        """The counts as the readers last wrote them (every few seconds), still polling."""
+        return {mode: _read(mode, result, None) for mode, _, result in self._started}
+
     def stop(self) -> dict[str, ReaderFigures]:
         self._stop.touch()
         figures = {}

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from benchmarks.chaos import results
 from benchmarks.chaos.bench import Bench
 from benchmarks.chaos.killpoints import KillPoint
 from benchmarks.chaos.listings import check_targets, conflicting_writes, write_counts
@@ -135,3 +136,18 @@ def test_off_target_listings_and_conflicting_writes_are_seen() -> None:
     log = [row("A", 7, 5, 5), row("B", 1, 2, 3)]
     assert conflicting_writes(log, earlier) == ["amazon:m:B: [2, 3]"]
     assert conflicting_writes(log, {}) == ["amazon:m:A: [7, 5, 5]", "amazon:m:B: [1, 2, 3]"]
+
+
+def test_a_trial_is_kept_as_it_ends_and_trials_on_other_code_do_not_count(
+    chaos: tuple[Bench, TrialResult], tmp_path: Path
+) -> None:
+    bench, trial = chaos
+    kept = tmp_path / "results.jsonl"
+    code = results.code_fingerprint()
+    for run_id, fingerprint in (("run-a", code), ("run-b", code), ("run-c", "older-code")):
+        run = {"run_id": run_id, "code": fingerprint, "seed": 7, "scale": "tiny"}
+        results.append(kept, run, trial, bench.readers_so_far(), 0)
+    summary = results.summarize(kept, code)
+    assert f"code {code}: 2 run(s), 2 trials, 2 kills, 2 recovered (ingest 2/2)" in summary
+    assert "lost or extra raw rows: 0; duplicated: 0; marts differing: 0" in summary
+    assert "not counted, other code: {'older-code': 1}" in summary
