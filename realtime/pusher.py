@@ -75,9 +75,12 @@ class FastPusher:
         not take a listing it already moved for one still at the build's figure)."""
         self.intended.clear()
         self.shown.clear()
-        if published_at is None or not self.ledger.path.exists():
+        if published_at is None:
             return
-        with self.ledger.reader("fast push: what was set since the build") as connection:
+        # The writer, not a reader: a reactor killed while creating the ledger leaves a file
+        # without its tables, and the next one must create them, not fail on them forever.
+        with self.ledger.writer("fast push: what was set since the build") as connection:
+            ledger.ensure_tables(connection)
             rows = connection.execute(
                 """
                 select listing_key, target, coalesce(observed, acknowledged, target)

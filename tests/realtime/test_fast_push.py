@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from orchestration.push import run_push
 from realtime.pusher import FastPusher
 from realtime.reactor import Reactor
 from realtime.stock_book import StockBook
+from reverse_etl.writers import Writer
 from reverse_etl.writers.registry import build_writer
 from tests.helpers.clients import Control
 from tests.helpers.listings import listing_key
@@ -93,3 +96,19 @@ def test_a_shopify_sale_reaches_every_listing_of_its_sku_and_echoes_push_nothing
         assert pusher.push().planned == 0
     finally:
         receiver.command.stop(timeout=10, linger=2)
+
+
+def test_a_ledger_file_left_without_tables_by_a_kill_does_not_stop_the_reactor(
+    tmp_path: Path,
+) -> None:
+    """Seen in CI: the reactor was killed after creating its ledger file and before its
+    tables; every restart then failed reading them, every round."""
+    ledger = tmp_path / "fast-ledger.duckdb"
+    duckdb.connect(str(ledger)).close()  # the file, and nothing in it
+
+    def no_writer(channel: str, run_id: str) -> Writer:
+        raise AssertionError("nothing is pushed here")
+
+    pusher = FastPusher(StockBook(), no_writer, ledger_path=ledger, locks_dir=tmp_path)
+    pusher.reset_to_build(datetime.now(UTC))
+    assert pusher.intended == {}
