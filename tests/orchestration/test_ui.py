@@ -114,6 +114,8 @@ def test_the_ui_shows_the_asset_graph_materialized(
     webserver: str, page: Page, materialized: Materialized
 ) -> None:
     dismiss_welcome(page)
+    # The group draws only the rows in view; a tall window holds every mart of the group.
+    page.set_viewport_size({"width": 1600, "height": 2400})
     page.goto(f"{webserver}/locations/tributary/asset-groups/marts")
     for mart in ("fct_orders", "fct_inventory_positions", "inventory_push_targets"):
         expect(page.get_by_text(mart, exact=True).first).to_be_visible(timeout=30_000)
