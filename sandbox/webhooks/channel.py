@@ -7,6 +7,7 @@ class per channel keeps each channel's quirks (ids, clocks, headers) in one plac
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -15,7 +16,7 @@ from sandbox.webhooks.ids import IdSource
 from sandbox.webhooks.model import Delivery, DeliveryPolicy, Draft, Event, Subscription
 
 
-class ChannelWebhooks:
+class ChannelWebhooks(ABC):
     channel: ClassVar[str]
     topics: ClassVar[tuple[str, ...]]
     policy: ClassVar[DeliveryPolicy]
@@ -50,9 +51,9 @@ class ChannelWebhooks:
     def attempt_id(self, ids: IdSource, sequence: int) -> str:
         return ids.uuid(self.channel, "delivery", sequence)
 
+    @abstractmethod
     def body(self, event: Event, subscription: Subscription, stamped_real: float) -> bytes:
-        """The bytes every attempt of one delivery sends (and signs)."""
-        raise NotImplementedError
+        """The bytes every attempt of one delivery sends (and signs); each channel its own."""
 
     def headers(self, delivery: Delivery, attempt_id: str, real_now: float) -> dict[str, str]:
         """The headers of one attempt."""
