@@ -103,6 +103,12 @@ class Warehouse:
         """The published read-only copy of the marts (same file name, so the same catalog)."""
         return self.path.parent / "serving" / self.path.name
 
+    @property
+    def fast_push_ledger_path(self) -> Path:
+        """The fast path's push ledger: a DuckDB file of its own beside the warehouse, so a
+        push within seconds of a sale never waits for a dbt build to release this file."""
+        return self.path.with_name("realtime-ledger.duckdb")
+
     def writer_lock(self, purpose: str, wait_s: float | None = None) -> FileLock:
         return FileLock(self.lock_path, "the warehouse writer lock", purpose=purpose, wait_s=wait_s)
 

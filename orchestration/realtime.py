@@ -21,13 +21,6 @@ from realtime.stock_book import StockBook
 from reverse_etl.writers import Writer
 from reverse_etl.writers.registry import build_writer
 
-LEDGER_NAME = "realtime-ledger.duckdb"
-
-
-def fast_ledger_path(warehouse: Warehouse) -> Path:
-    """The fast path's push ledger, beside the warehouse it reconciles with."""
-    return warehouse.path.with_name(LEDGER_NAME)
-
 
 def order_fetcher(config_file: str | None) -> OrderFetcher:
     """How the reactor reads orders whose notifications carry no lines (TikTok's)."""
@@ -57,7 +50,7 @@ def run_reactor(
     pusher = FastPusher(
         book,
         make_writer,
-        ledger_path=fast_ledger_path(warehouse),
+        ledger_path=warehouse.fast_push_ledger_path,
         locks_dir=warehouse.locks_dir,
         guard=guard_config(),
         clock=lambda: world_now(config_file),

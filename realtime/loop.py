@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 from realtime.pusher import FastPusher
@@ -78,13 +79,14 @@ class ReactorLoop:
         self.unsettled = True  # events newer than the build may move targets off its figures
         if not first:
             self.reconcile(build_id, believed)
-        self.pusher.reset_to_build(self.book.published_at)
+        read_at = self.book.read_at()
+        self.pusher.reset_to_build(read_at)
         self.build_mtime = mtime
         log.warning("reactor: took build %s", build_id)
-        if first and self.book.published_at is not None:  # a (re)start: the book was in memory
-            self.replaying = self.reactor.rewind_to(
-                self.book.published_at.timestamp() - REPLAY_MARGIN_S
-            )
+        if first and read_at:  # a (re)start: the overlays were in memory; rebuild them
+            # From before the build's earliest read: anything later the build may not know.
+            earliest = min(at.replace(tzinfo=UTC) for at in read_at.values())
+            self.replaying = self.reactor.rewind_to(earliest.timestamp() - REPLAY_MARGIN_S)
         return True
 
     def reconcile(self, build_id: str, believed: dict[str, int | None]) -> None:

@@ -16,7 +16,7 @@ so a burst of a thousand orders is one call per channel and round, not a thousan
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,13 +69,14 @@ class FastPusher:
         self.intended: dict[str, int] = {}
         self.shown: dict[str, int] = {}  # what a write of ours left it showing
 
-    def reset_to_build(self, published_at: datetime | None = None) -> None:
-        """A new build: its targets are what its push sets; ours start from there, and from
-        what our own ledger says we set since it was published (a restarted reactor must
-        not take a listing it already moved for one still at the build's figure)."""
+    def reset_to_build(self, read_at: Mapping[str, datetime]) -> None:
+        """A new build: its targets are what its push sets, except where our own ledger says
+        we set a listing after the build read it (`read_at`, per listing): the batch push
+        leaves those alone (reverse_etl.fast_path), and a restarted reactor must not take a
+        listing it already moved for one still at the build's figure."""
         self.intended.clear()
         self.shown.clear()
-        if published_at is None:
+        if not read_at:
             return
         # The writer, not a reader: a reactor killed while creating the ledger leaves a file
         # without its tables, and the next one must create them, not fail on them forever.
@@ -83,17 +84,18 @@ class FastPusher:
             ledger.ensure_tables(connection)
             rows = connection.execute(
                 """
-                select listing_key, target, coalesce(observed, acknowledged, target)
+                select listing_key, target, coalesce(observed, acknowledged, target), updated_at
                 from reverse_etl.push_ledger
                 where status in ('written', 'conflict_replanned', 'unchanged')
-                    and updated_at >= ?
+                    and updated_at > ?
                 qualify row_number() over (partition by listing_key order by updated_at desc) = 1
                 """,
-                [naive_utc(published_at)],
+                [min(naive_utc(at) for at in read_at.values())],
             ).fetchall()
-        for listing_key, target, shown in rows:
-            self.intended[listing_key] = int(target)
-            self.shown[listing_key] = int(shown)
+        for listing_key, target, shown, updated_at in rows:
+            if listing_key in read_at and updated_at > naive_utc(read_at[listing_key]):
+                self.intended[listing_key] = int(target)
+                self.shown[listing_key] = int(shown)
 
     def plan(self) -> Plan:
         handles = {
@@ -175,13 +177,16 @@ class FastPusher:
         )
         reasons = "; ".join(f"{c}: {why}" for c, why in report.failed_channels.items()) or None
         with self.ledger.writer("fast push: ledger") as connection:
-            ledger.record_outcomes(connection, run_id, report.outcomes)
             ledger.finish_run(connection, run_id, status, failure_reason=reasons)
         return report
 
     def _push_channel(self, channel: str, plan: Plan, run_id: str) -> ChannelResult:
         """Write one channel unless a batch push holds it: then the channel waits for the next
-        round (its listings stay planned-but-unset, so the next round plans them again)."""
+        round (its listings stay planned-but-unset, so the next round plans them again).
+
+        The outcomes are in the ledger before the channel's lock is let go: a batch push that
+        takes the lock next reads them, and leaves alone what this write set (see
+        reverse_etl.fast_path)."""
         lock = FileLock(
             self.locks_dir / f"push-{channel}.lock",
             f"the {channel} push lock",
@@ -191,11 +196,18 @@ class FastPusher:
         changes = plan.for_channel(channel)
         try:
             with lock.held():
-                return push_channel(channel, changes, self.make_writer, run_id)
+                result = push_channel(channel, changes, self.make_writer, run_id)
+                self._record(run_id, result.outcomes)
+                return result
         except LockBusyError as busy:
             reason = f"a batch push holds {channel}: deferred to the next round ({busy.holder})"
             outcomes = [Outcome(c.listing_key, "deferred", c.target, error=reason) for c in changes]
+            self._record(run_id, outcomes)
             return ChannelResult(channel, outcomes, 0, reason)
+
+    def _record(self, run_id: str, outcomes: Sequence[Outcome]) -> None:
+        with self.ledger.writer("fast push: ledger") as connection:
+            ledger.record_outcomes(connection, run_id, outcomes)
 
     def _remember(self, changes: Sequence[ListingChange], outcomes: Sequence[Outcome]) -> None:
         planned = {change.listing_key: change for change in changes}

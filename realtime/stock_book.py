@@ -165,6 +165,15 @@ class StockBook:
         self.published_at = None if published is None else published[0]
         return self.build_id or ""
 
+    def read_at(self) -> dict[str, datetime]:
+        """When the build's ingest read each listing's channel (UTC): what happened after it
+        the build does not know, so events and our own writes since then still count."""
+        rows = self.db.execute(
+            "select listing_key, make_timestamp(cast(reported_loaded_at_epoch * 1000000 as bigint))"
+            " from listings where reported_loaded_at_epoch is not null"
+        ).fetchall()
+        return {key: at for key, at in rows}
+
     def _load_lookups(self) -> None:
         self._sku_by_seller_sku = {
             (channel, store, str(seller_sku)): sku

@@ -10,8 +10,9 @@ Schema `reverse_etl`:
   failure_reason (per failed channel, why);
 - push_ledger: run_id, channel, store_id, listing_key, sku, previous, target, acknowledged,
   observed, status (planned | written | unchanged | conflict_replanned | failed |
-  not_confirmed | interrupted; the fast path's ledger also `deferred`: a batch push held the
-  channel, so the next round plans the listing again), error, updated_at.
+  not_confirmed | interrupted | superseded: the fast path set the listing after the build
+  read it, and its figure was no higher; the fast path's ledger also `deferred`: a batch push
+  held the channel, so the next round plans the listing again), error, updated_at.
 """
 
 from __future__ import annotations

@@ -32,6 +32,9 @@ class ListingChange:
     previous: int | None  # what the channel showed at the last ingest
     target: int
     on_hand: int  # physical units of the SKU behind the target (bundles: what they can make)
+    # When the build's ingest read the listing's channel (UTC): a fast-path write after it
+    # knows more than this target does (reverse_etl.fast_path).
+    read_at: datetime | None = None
 
     @property
     def drops_to_zero(self) -> bool:
@@ -110,15 +113,18 @@ select
     targets.seller_sku, targets.product_id, targets.variant_id,
     targets.inventory_item_id, targets.location_id,
     case
-        when observed.updated_at > make_timestamp(
-            cast(targets.reported_loaded_at_epoch * 1000000 as bigint)
-        ) then observed.observed
+        when observed.updated_at > targets.read_at then observed.observed
         else targets.reported_quantity
     end,
     targets.target_quantity,
-    coalesce(positions.on_hand, 0), targets.is_pushable, targets.not_pushable_reason,
-    targets.stock_snapshot_at, targets.build_id
-from marts.inventory_push_targets as targets
+    coalesce(positions.on_hand, 0), targets.read_at,
+    targets.is_pushable, targets.not_pushable_reason, targets.stock_snapshot_at, targets.build_id
+from (
+    select
+        *,
+        make_timestamp(cast(reported_loaded_at_epoch * 1000000 as bigint)) as read_at
+    from marts.inventory_push_targets
+) as targets
 left join marts.fct_inventory_positions as positions on targets.sku = positions.sku
 left join observed on targets.listing_key = observed.listing_key
 where ? or targets.channel in (select unnest(?::varchar[]))
@@ -162,6 +168,7 @@ def build_plan(rows: Iterable[tuple[Any, ...]], physical_units: int) -> Plan:
             previous=None if row[9] is None else int(row[9]),
             target=int(row[10]),
             on_hand=int(row[11]),
+            read_at=row[12],
         )
         pushable[channel] = pushable.get(channel, 0) + 1
         storefront = (channel, change.store_id)

@@ -25,6 +25,7 @@ from core.locks import FileLock, try_lock
 from core.warehouse import Warehouse
 from reverse_etl import ledger
 from reverse_etl.builds import build_problems
+from reverse_etl.fast_path import defer_to_fast_path
 from reverse_etl.guard import GuardConfig, GuardFailure, check_plan
 from reverse_etl.ledger import Outcome
 from reverse_etl.plan import ListingChange, Plan, read_plan
@@ -33,7 +34,8 @@ from reverse_etl.writers import Writer
 log = logging.getLogger(__name__)
 
 CONFIRMED = ("written", "conflict_replanned")
-SETTLED = (*CONFIRMED, "unchanged")
+# `superseded`: left to the fast path, which set the listing after the build read it.
+SETTLED = (*CONFIRMED, "unchanged", "superseded")
 INTERRUPTED = "the process running this push died (killed or crashed) before it finished"
 
 WriterFactory = Callable[[str, str], Writer]  # (channel, run_id) -> writer
@@ -140,7 +142,14 @@ def _push_channels(
             purpose=f"push {run_id} to {channel}",
         )
         with lock.held():
-            result = push_channel(channel, changes, make_writer, run_id)
+            # Under the lock: the fast path writes only under it, and records before letting go.
+            changes, superseded = defer_to_fast_path(changes, warehouse.fast_push_ledger_path)
+            result = (
+                push_channel(channel, changes, make_writer, run_id)
+                if changes
+                else ChannelResult(channel, [], 0)
+            )
+        result.outcomes += superseded
         with warehouse.writer(f"push: ledger {channel}") as connection:
             ledger.record_outcomes(connection, run_id, result.outcomes)
         return result

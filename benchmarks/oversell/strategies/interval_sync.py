@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from benchmarks.oversell.observe import listing_id, manageable
 from benchmarks.oversell.strategies import Action, ActionLog
@@ -33,7 +33,15 @@ from reverse_etl.writers.tiktok_shop import TikTokShopWriter
 INTERVAL_SECONDS = 15 * 60
 
 
-def handles(row: dict[str, Any]) -> dict[str, str | None]:
+class Handles(TypedDict):
+    seller_sku: str | None
+    product_id: str | None
+    variant_id: str | None
+    inventory_item_id: str | None
+    location_id: str | None
+
+
+def handles(row: dict[str, Any]) -> Handles:
     """The channel's own keys on a listing, as a writer addresses it."""
     key = row["key"]
     return {
