@@ -6,7 +6,8 @@ what Dagster observes.
 - problems: events the reactor could not read (left to the refresh);
 - lag from receipt to push, per reactor round (its oldest event to its push's end), p50
   and p95, and how many rounds were blocked by a guard or had a channel fail;
-- what the last refresh corrected: listings whose fast-path target the build changed.
+- what the last refresh corrected: listings whose fast-path target the build changed;
+- when the reactor last said it was alive (its heartbeat).
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ class Health:
     failed_rounds: int = 0
     # The last refresh's correction of the fast path: (build id, listings, drifted, units).
     last_reconciliation: tuple[str, int, int, int] | None = None
+    reactor_beat_at: float | None = None  # the reactor's last heartbeat (epoch seconds)
+
+    def reactor_alive(self, within_s: float = 60.0, now: float | None = None) -> bool:
+        """Whether the reactor beat within `within_s` (it beats every few seconds)."""
+        now = time.time() if now is None else now
+        return self.reactor_beat_at is not None and now - self.reactor_beat_at < within_s
 
     def lines(self) -> list[str]:
         said = []
@@ -39,7 +46,14 @@ class Health:
                 f"{channel}: {outcomes.get('accepted', 0)} accepted, "
                 f"{outcomes.get('duplicate', 0)} duplicates, {outcomes.get('rejected', 0)} refused"
             )
-        said.append(f"reactor: {self.backlog} events waiting, {self.problems} not readable")
+        alive = (
+            f"last alive {time.time() - self.reactor_beat_at:.0f} s ago"
+            if self.reactor_beat_at is not None
+            else "never started"
+        )
+        said.append(
+            f"reactor: {alive}; {self.backlog} events waiting, {self.problems} not readable"
+        )
         if self.rounds:
             said.append(
                 f"pushes: {self.rounds} rounds, lag from receipt to push p50 "
@@ -96,6 +110,9 @@ def read_health(store: Path, window_s: float = 3600.0, now: float | None = None)
             if lags:
                 health.lag_p50_s = statistics.median(lags)
                 health.lag_p95_s = lags[min(len(lags) - 1, int(0.95 * len(lags)))]
+        if _table_exists(connection, "reactor_heartbeat"):
+            beat = connection.execute("select max(at) from reactor_heartbeat").fetchone()
+            health.reactor_beat_at = None if not beat or beat[0] is None else float(beat[0])
         if _table_exists(connection, "reconciliations"):
             last = connection.execute(
                 "select build_id, listings, listings_drifted, units_drifted "

@@ -33,10 +33,12 @@ def test_every_asset_materializes_and_every_check_passes(materialized: Materiali
     ]
     graph = defs().resolve_asset_graph()
     built = {event.asset_key for event in result.get_asset_materialization_events()}
-    assert built == set(graph.get_all_asset_keys())
+    # Every asset a run can build (realtime/fast_path runs beside Dagster and is observed).
+    assert built == set(graph.materializable_asset_keys)
 
     evaluations = result.get_asset_check_evaluations()
-    assert {evaluation.asset_check_key for evaluation in evaluations} == set(graph.asset_check_keys)
+    checks = {key for key in graph.asset_check_keys if key.asset_key in built}
+    assert {evaluation.asset_check_key for evaluation in evaluations} == checks
     failed = [e.asset_check_key.to_user_string() for e in evaluations if not e.passed]
     assert failed == []
 

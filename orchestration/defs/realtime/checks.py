@@ -20,6 +20,7 @@ import duckdb
 
 from orchestration.keys import mart_key
 from orchestration.resources.warehouse import WarehouseResource
+from realtime.health import read_health
 from realtime.store import DEFAULT_PATH, STORE_ENV
 
 MAX_DRIFT_SHARE_ENV = "TRIBUTARY_FAST_PATH_MAX_DRIFT_SHARE"
@@ -33,21 +34,6 @@ def _published_build(serving_copy: Path) -> str | None:
     with duckdb.connect(str(serving_copy), read_only=True) as connection:
         row = connection.execute("select max(build_id) from meta.publication").fetchall()
     return None if not row else row[0][0]
-
-
-def _reactor_alive(store: Path) -> bool:
-    """Whether a reactor said it was alive in the last minute (realtime.loop's heartbeat)."""
-    connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=10.0)
-    try:
-        exists = connection.execute(
-            "select count(*) from sqlite_master where name = 'reactor_heartbeat'"
-        ).fetchone()
-        if not exists or not exists[0]:
-            return False
-        row = connection.execute("select max(at) from reactor_heartbeat").fetchone()
-    finally:
-        connection.close()
-    return bool(row and row[0] and time.time() - float(row[0]) < ALIVE_WITHIN_S)
 
 
 def _reconciliation(store: Path, build_id: str) -> tuple[int, int, int, str | None] | None:
@@ -75,7 +61,7 @@ def _reconciliation(store: Path, build_id: str) -> tuple[int, int, int, str | No
 )
 def fast_path_drift(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     store = Path(os.environ.get(STORE_ENV) or DEFAULT_PATH)
-    if not store.exists() or not _reactor_alive(store):
+    if not store.exists() or not read_health(store).reactor_alive(ALIVE_WITHIN_S):
         return dg.AssetCheckResult(
             passed=True,
             description=f"no reactor is running on {store}: the fast path is off, nothing drifts",
