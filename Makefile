@@ -15,6 +15,8 @@ CHAOS_ARGS ?= --kills 100
 # Every trial is appended here as it ends; runs on the same code add up (see benchmarks/README.md).
 CHAOS_RESULTS ?= .tributary/chaos/results.jsonl
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): two keep the suite within CI's half hour on two cores.
+PYTEST_WORKERS ?= 2
 # The warehouse every target reads and writes (a DuckDB file unless configured otherwise).
 export TRIBUTARY_WAREHOUSE ?= $(CURDIR)/data/tributary.duckdb
 # The Dagster instance (run history, schedules, logs), kept between restarts.
@@ -67,7 +69,7 @@ ui: install manifest dagster-home ## Dagster UI + daemon on http://127.0.0.1:300
 	$(RUN) tributary ui --scale $(SCALE) --seed $(SEED)
 
 test: install lint manifest browser ## Lint, then run the whole test suite
-	$(RUN) pytest --durations=25 $(PYTEST_ARGS)
+	$(RUN) pytest -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 lint: install ## ruff (lint, format), mypy, sqlfluff (dbt templater, on a scratch warehouse)
 	$(RUN) ruff check .

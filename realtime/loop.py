@@ -125,8 +125,8 @@ class ReactorLoop:
 
     def round(self) -> None:
         started = time.time()
-        self.beat()
         self.take_new_build()
+        self.beat()  # after the build is taken: a reactor that beats is ready for events
         if self.book.build_id is None:
             return  # nothing built yet: nothing to start from
         before = self.reactor.cursor
