@@ -9,13 +9,19 @@ follows its own event's commit, and a burst costs one fsync per batch.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from concurrent.futures import Future
 
 from realtime.store import Delivery, EventStore
 
+log = logging.getLogger(__name__)
+
 MAX_BATCH = 512
+# Refusals waiting for the disk, at most: a flood of forged requests must not grow the
+# receiver's memory without end. Past it they are still answered 401, and counted, not kept.
+MAX_WAITING_REFUSALS = 10_000
 
 _Waiting = tuple[Delivery, "Future[str]"]
 
@@ -26,6 +32,9 @@ class GroupCommitter:
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self._queue: queue.Queue[_Waiting | None] = queue.Queue()
+        self._refusals_waiting = 0
+        self._refusals_lock = threading.Lock()
+        self.refusals_not_recorded = 0
         self._thread = threading.Thread(target=self._run, name="event-store-writer", daemon=True)
         self._thread.start()
 
@@ -39,8 +48,24 @@ class GroupCommitter:
         return await asyncio.wrap_future(self._enqueue(delivery))
 
     def note(self, delivery: Delivery) -> None:
-        """Store without waiting: for refusals, whose answer does not depend on the disk."""
-        self._enqueue(delivery)
+        """Store without waiting: for refusals, whose answer does not depend on the disk. Past
+        MAX_WAITING_REFUSALS waiting, a refusal is only counted (`refusals_not_recorded`)."""
+        with self._refusals_lock:
+            if self._refusals_waiting >= MAX_WAITING_REFUSALS:
+                self.refusals_not_recorded += 1
+                if self.refusals_not_recorded % MAX_WAITING_REFUSALS == 1:
+                    log.warning(
+                        "refusals arrive faster than the event store takes them: %d not "
+                        "recorded so far (a flood of forged or unsigned requests?)",
+                        self.refusals_not_recorded,
+                    )
+                return
+            self._refusals_waiting += 1
+        self._enqueue(delivery).add_done_callback(self._refusal_settled)
+
+    def _refusal_settled(self, _: Future[str]) -> None:
+        with self._refusals_lock:
+            self._refusals_waiting -= 1
 
     def record(self, delivery: Delivery) -> str:
         """The blocking form, for a thread without an event loop (the SQS consumer)."""

@@ -35,16 +35,32 @@ def kept_headers(request: Request) -> dict[str, str]:
     return {name: value for name, value in request.headers.items() if name not in UNSTORED_HEADERS}
 
 
+async def read_capped(request: Request) -> bytes | None:
+    """The raw body, or None once it passes MAX_BODY_BYTES: an oversized request is refused
+    as soon as it says or shows its size, never held whole in memory first."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def receiver_app(verifiers: Mapping[str, WebhookVerifier], committer: GroupCommitter) -> Starlette:
     async def webhook(request: Request) -> JSONResponse:
         channel = request.path_params["channel"]
         verifier = verifiers.get(channel)
         if verifier is None:
             return JSONResponse({"error": f"no webhooks configured for {channel!r}"}, 404)
-        body = await request.body()
+        body = await read_capped(request)
         received_at = time.time()
-        if len(body) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "body too large"}, 413)
+        if body is None:
+            return JSONResponse({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, 413)
         try:
             verified = verifier.verify(request.headers, body)
         except WebhookRejectedError as error:

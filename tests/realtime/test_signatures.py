@@ -3,11 +3,14 @@ leaves the store as it was (the refusal is recorded, not the event)."""
 
 from __future__ import annotations
 
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 
+from realtime.receiver import MAX_BODY_BYTES
 from tests.realtime.conftest import Receiver
 from tests.realtime.deliveries import SIGNERS, Signed, reserialised, unsigned
 
@@ -52,3 +55,30 @@ def test_a_forged_stale_or_reserialised_delivery_is_refused_and_stores_nothing(
 def test_an_unconfigured_channel_is_not_found(receiver: Receiver) -> None:
     answer = receiver.send(Signed("bol", "1", {}, b"{}"))
     assert answer.status_code == 404
+
+
+def test_an_oversized_body_is_refused_whether_or_not_it_declares_its_size(
+    receiver: Receiver,
+) -> None:
+    """Nothing a channel sends comes near 2 MB. A request that declares more is refused with
+    413 before its body arrives (it is never read into memory); one sent in chunks without a
+    length is refused once the cap is passed."""
+    host, port = receiver.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5.0) as connection:
+        connection.sendall(
+            b"POST /webhooks/shopify HTTP/1.1\r\nHost: receiver\r\n"
+            + f"Content-Length: {MAX_BODY_BYTES + 1}\r\n\r\n".encode()
+            + b"{}"  # and nothing more: the rest never comes
+        )
+        answer = connection.recv(4096)  # times out if the receiver waits for the whole body
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+    too_big = b"x" * (MAX_BODY_BYTES + 1)
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(too_big), 64 * 1024):
+            yield too_big[start : start + 64 * 1024]
+
+    streamed = httpx.post(f"{receiver.url}/webhooks/shopify", content=chunks(), timeout=10.0)
+    assert streamed.status_code == 413, streamed.text
+    assert "larger than" in streamed.json()["error"]
