@@ -13,6 +13,7 @@ Lag from receipt to push, p50 and p95, is read from there by `realtime status` a
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 # may have been ingested before they were (older states lose to the build's, harmlessly).
 REPLAY_MARGIN_S = 3600.0
 HEARTBEAT_S = 10.0
+# How long the bodies of applied events are kept (`TRIBUTARY_REALTIME_KEEP_DAYS`, default 7),
+# and how often the reactor empties older ones.
+KEEP_DAYS_ENV = "TRIBUTARY_REALTIME_KEEP_DAYS"
+FORGET_EVERY_S = 3600.0
 
 ROUNDS = """
 create table if not exists reactor_heartbeat (name text primary key, at real not null);
@@ -61,6 +66,7 @@ class ReactorLoop:
         self.build_mtime: float | None = None
         self.replaying = False
         self.last_heartbeat = 0.0
+        self.last_forgotten = 0.0
         self.unsettled = False  # the last round left targets unpushed (blocked, failed, new build)
         self.stop = threading.Event()
         self.reactor.connection.executescript(ROUNDS)
@@ -123,10 +129,27 @@ class ReactorLoop:
         )
         self.last_heartbeat = now
 
+    def forget_old_bodies(self) -> None:
+        """Every FORGET_EVERY_S: empty the bodies of applied events older than the retention
+        and than any replay the current build could need."""
+        now = time.time()
+        if now - self.last_forgotten < FORGET_EVERY_S:
+            return
+        self.last_forgotten = now
+        before = now - float(os.environ.get(KEEP_DAYS_ENV, "7")) * 86400.0
+        read_at = self.book.read_at()
+        if read_at:
+            earliest = min(at.replace(tzinfo=UTC) for at in read_at.values()).timestamp()
+            before = min(before, earliest - REPLAY_MARGIN_S)
+        emptied = self.reactor.forget_bodies(before)
+        if emptied:
+            log.warning("reactor: emptied the bodies of %d events applied long ago", emptied)
+
     def round(self) -> None:
         started = time.time()
         self.take_new_build()
         self.beat()  # after the build is taken: a reactor that beats is ready for events
+        self.forget_old_bodies()
         if self.book.build_id is None:
             return  # nothing built yet: nothing to start from
         before = self.reactor.cursor
