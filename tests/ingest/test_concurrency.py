@@ -145,11 +145,12 @@ def test_a_hanging_channel_fails_alone_at_its_deadline_and_the_others_load(
     ingest_world: World,
 ) -> None:
     # TikTok Shop hangs on every request; the client gives up after 2 s a try and the channel
-    # after its deadline (6 s here), while Shopify, Amazon and the 3PL load beside it.
+    # after its deadline (18 s here: the others load in 3-6 s alone, longer on a busy
+    # machine), while Shopify, Amazon and the 3PL load beside it.
     _, control, ingest = ingest_world(scale="tiny", client_timeout_s=2.0)
     control.faults("tiktok_shop", timeout=1.0, timeout_seconds=5.0)
     started = time.monotonic()
-    process = cli(ingest, "ingest", "--config", str(ingest.config), "--deadline-minutes", "0.1")
+    process = cli(ingest, "ingest", "--config", str(ingest.config), "--deadline-minutes", "0.3")
     stdout, stderr = process.communicate(timeout=280)
     took = time.monotonic() - started
     assert process.returncode != 0, "a channel failed: the command says so"

@@ -105,6 +105,8 @@ def test_the_ui_shows_the_last_run_and_its_steps(
     expect(page.get_by_role("link", name="refresh", exact=True)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Success", exact=True)).to_be_visible(timeout=30_000)
 
+    # The run's step list draws only the rows in view: a window tall enough for all of them.
+    page.set_viewport_size({"width": 1600, "height": 2400})
     page.goto(f"{webserver}/runs/{run_id}")
     for step in ("ingest_shopify", "dbt_build", "great_expectations_suites", "stock_push__amazon"):
         expect(page.get_by_text(step, exact=True).first).to_be_visible(timeout=30_000)
