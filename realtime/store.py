@@ -14,6 +14,7 @@ rejected and why), so health and lag are read from the store rather than from pr
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,12 @@ import orjson
 
 STORE_ENV = "TRIBUTARY_REALTIME_STORE"
 DEFAULT_PATH = Path("data/realtime.sqlite")
+
+
+def configured_store_path(given: str | None = None) -> Path:
+    """The event store: `given`, else $TRIBUTARY_REALTIME_STORE, else data/realtime.sqlite."""
+    return Path(given or os.environ.get(STORE_ENV) or DEFAULT_PATH)
+
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +11,10 @@ import click
 from dlt_sources.common.config import ChannelNotConfiguredError, channel_settings
 from realtime.health import read_health
 from realtime.service import ReceiverSettings, serve
-from realtime.store import DEFAULT_PATH, STORE_ENV
+from realtime.store import STORE_ENV, configured_store_path
 from realtime.verifiers import LISTENED_CHANNELS
 
 CONFIG_HELP = "Channels file (the sandbox manifest layout); default: dlt config/secrets."
-
-
-def store_path(given: str | None) -> Path:
-    return Path(given or os.environ.get(STORE_ENV) or DEFAULT_PATH)
 
 
 def configured_channels(config_file: str | None) -> dict[str, dict[str, Any]]:
@@ -47,7 +42,7 @@ def realtime() -> None:
 def serve_command(config_file: str | None, store: str | None, host: str, port: int) -> None:
     """Receive webhooks at /webhooks/<channel> and Amazon's SQS queue until stopped."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    settings = ReceiverSettings(store=store_path(store), host=host, port=port)
+    settings = ReceiverSettings(store=configured_store_path(store), host=host, port=port)
     serve(settings, configured_channels(config_file))
 
 
@@ -65,7 +60,10 @@ def react_command(
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     run_reactor(
-        store_path(store), Path(warehouse) if warehouse else None, config_file, poll_seconds
+        configured_store_path(store),
+        Path(warehouse) if warehouse else None,
+        config_file,
+        poll_seconds,
     )
 
 
@@ -74,7 +72,7 @@ def react_command(
 @click.option("--minutes", default=60.0, show_default=True, help="Window of the figures.")
 def status_command(store: str | None, minutes: float) -> None:
     """Deliveries, refusals, backlog and lag from receipt to push over the last minutes."""
-    path = store_path(store)
+    path = configured_store_path(store)
     if not path.exists():
         raise click.ClickException(f"no event store at {path}: is `realtime serve` running?")
     click.echo(f"event store {path}, last {minutes:g} minutes")

@@ -21,7 +21,7 @@ import duckdb
 from orchestration.keys import mart_key
 from orchestration.resources.warehouse import WarehouseResource
 from realtime.health import read_health
-from realtime.store import DEFAULT_PATH, STORE_ENV
+from realtime.store import configured_store_path
 
 MAX_DRIFT_SHARE_ENV = "TRIBUTARY_FAST_PATH_MAX_DRIFT_SHARE"
 WAIT_S = 30.0
@@ -60,7 +60,7 @@ def _reconciliation(store: Path, build_id: str) -> tuple[int, int, int, str | No
     description="How many listings the refresh corrected in the fast path's targets.",
 )
 def fast_path_drift(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    store = Path(os.environ.get(STORE_ENV) or DEFAULT_PATH)
+    store = configured_store_path()
     if not store.exists() or not read_health(store).reactor_alive(ALIVE_WITHIN_S):
         return dg.AssetCheckResult(
             passed=True,

@@ -13,12 +13,11 @@ the asset's page. Where the fast path is not deployed (no event store) both say 
 
 # No `from __future__ import annotations`: Dagster reads the resource types off the signature.
 import os
-from pathlib import Path
 
 import dagster as dg
 
 from realtime.health import Health, read_health
-from realtime.store import DEFAULT_PATH, STORE_ENV
+from realtime.store import configured_store_path
 
 FAST_PATH = dg.AssetKey(["realtime", "fast_path"])
 WINDOW_S = 15 * 60.0  # the lag and the deliveries are judged over the last 15 minutes
@@ -33,10 +32,6 @@ fast_path = dg.AssetSpec(
     kinds={"python"},
     tags={"layer": "realtime"},
 )
-
-
-def store_path() -> Path:
-    return Path(os.environ.get(STORE_ENV) or DEFAULT_PATH)
 
 
 def judge(health: Health, now: float | None = None) -> tuple[bool, str]:
@@ -77,7 +72,7 @@ def metadata(health: Health) -> dict[str, dg.MetadataValue]:
 
 
 def evaluate() -> tuple[dg.AssetCheckResult, dg.AssetObservation | None]:
-    store = store_path()
+    store = configured_store_path()
     if not store.exists():
         said = f"no event store at {store}: the fast path is not deployed"
         return dg.AssetCheckResult(passed=True, description=said), None
