@@ -14,7 +14,7 @@ CHANNELS = ("shopify", "amazon", "tiktok_shop", "warehouse")
 
 @dataclass
 class Exposure:
-    """Minutes from a stock drop to no channel showing more than what is left."""
+    """World seconds from a stock drop to no channel showing more than what is left."""
 
     timed: list[float]  # shown within the scenario
     open: list[float]  # still unshown at the end: time so far (a lower bound)
@@ -25,7 +25,7 @@ class Exposure:
         return len(self.timed) + len(self.open)
 
     def percentile(self, share: float) -> tuple[float, bool]:
-        """(minutes, is a lower bound)."""
+        """(seconds, is a lower bound)."""
         values = sorted([(v, False) for v in self.timed] + [(v, True) for v in self.open])
         if not values:
             return math.nan, False
@@ -38,6 +38,7 @@ class Figures:
     scenario: str
     strategy: str
     world_hours: float
+    units_demanded: int  # units shoppers asked for: sold or turned away
     units_sold: int
     oversold_units: int
     unsold_in_stock: int
@@ -48,9 +49,23 @@ class Figures:
     actions: str
     real_seconds: float
 
+    def per_10k_demanded(self, units: int) -> float:
+        return 10_000 * units / self.units_demanded if self.units_demanded else math.nan
+
     @property
     def oversold_per_10k(self) -> float:
-        return 10_000 * self.oversold_units / self.units_sold if self.units_sold else math.nan
+        """Units sold that the warehouse no longer had, per 10,000 units demanded."""
+        return self.per_10k_demanded(self.oversold_units)
+
+    @property
+    def unsold_per_10k(self) -> float:
+        """Units turned away while the warehouse had them, per 10,000 units demanded."""
+        return self.per_10k_demanded(self.unsold_in_stock)
+
+    @property
+    def errors_per_10k(self) -> float:
+        """Both ways of getting a shopper wrong, together."""
+        return self.per_10k_demanded(self.oversold_units + self.unsold_in_stock)
 
 
 AMAZON_OPERATIONS = (  # (method, path pattern) -> the SP-API operation whose plan applies
@@ -109,12 +124,13 @@ def figures(
     scenario: str,
     strategy: str,
     observer: Observer,
+    end: dict[str, Any],
     limits: dict[str, Any],
     world_seconds: float,
     actions: str,
     real_seconds: float,
 ) -> Figures:
-    start, end = observer.started, observer.finish()
+    start = observer.started
     metrics = end["metrics"]
     calls = {c: metrics.get(c, {}).get("total", {}).get("requests", 0) for c in CHANNELS}
     throttled = {c: metrics.get(c, {}).get("total", {}).get("throttled", 0) for c in CHANNELS}
@@ -122,13 +138,17 @@ def figures(
         c: budget(limits, c, metrics.get(c, {}).get("endpoints", {}), world_seconds)
         for c in CHANNELS
     }
-    timed = [(d.shown_at - d.seen_at) / 60 for d in observer.drops if d.shown_at is not None]
+    timed = [d.shown_at - d.seen_at for d in observer.drops if d.shown_at is not None]
     now = observer.last_sample_at
-    still = [(now - d.seen_at) / 60 for d in observer.drops if d.shown_at is None]
+    still = [now - d.seen_at for d in observer.drops if d.shown_at is None]
     return Figures(
         scenario=scenario,
         strategy=strategy,
         world_hours=world_seconds / 3600,
+        units_demanded=end["live"]["accepted_units"]
+        + end["live"]["rejected_units"]
+        - start["live"]["accepted_units"]
+        - start["live"]["rejected_units"],
         units_sold=end["live"]["accepted_units"] - start["live"]["accepted_units"],
         oversold_units=end["oversold"] - start["oversold"],
         unsold_in_stock=end["live"]["rejected_units_in_stock"]

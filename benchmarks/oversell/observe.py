@@ -1,6 +1,7 @@
 """What the benchmark scores, read from the sandbox's truth and never from a strategy.
 
-Sampled at least once a world minute (and after every action):
+Sampled after every world second in which a shopper bought, and once a world second while
+anything acts (see run.py):
 - each SKU's true available (warehouse on hand minus every open order, kits from components);
 - what every listing a strategy could manage shows (merchant-fulfilled, mapped by SKU or
   barcode; a legacy listing that maps to nothing is nobody's to sync).
@@ -8,7 +9,7 @@ Sampled at least once a world minute (and after every action):
 A *stock drop* is a fall of a SKU's true available between two samples. It is *shown* once no
 listing of that SKU displays more than what is left, i.e. once no channel can still sell stock
 that is gone. Its exposure time runs from the sample that saw the drop to the sample that saw
-it shown (minute resolution). Drops no channel was exposed to (every listing already showed
+it shown (one-second resolution). Drops no channel was exposed to (every listing already showed
 that little) are counted but not timed, and so are drops whose stock came back (a cancellation,
 a restock) before every channel showed them; drops still unshown when the scenario ends are
 timed to the end and reported as a lower bound.
@@ -50,6 +51,7 @@ class Observer:
     _open: list[Drop] = field(default_factory=list)
     started: dict[str, Any] = field(default_factory=dict)
     last_sample_at: float = 0.0
+    _orders_seen: int = -1
 
     def begin(self) -> None:
         for row in self.world.get("/truth/listings")["listings"]:
@@ -59,7 +61,15 @@ class Observer:
         self.started = self._counters()
         self.sample()
 
+    def sample_if_sold(self) -> None:
+        """Sample only if a shopper bought since the last look: nothing else lowers a SKU's
+        available or what a channel shows while no strategy acts (shipments lower on hand and
+        open orders alike; restocks and cancellations raise it)."""
+        if self.world.get("/live")["accepted_orders"] != self._orders_seen:
+            self.sample()
+
     def sample(self) -> None:
+        self._orders_seen = self.world.get("/live")["accepted_orders"]
         stock = self.world.get("/truth/stock")
         now = epoch(stock["now"])
         self.last_sample_at = now

@@ -9,30 +9,35 @@ from collections.abc import Sequence
 from benchmarks.oversell.figures import CHANNELS, Figures
 
 
-def minutes(value: tuple[float, bool]) -> str:
+def seconds(value: tuple[float, bool]) -> str:
     number, lower_bound = value
     if math.isnan(number):
         return "-"
-    return f"{'>' if lower_bound else ''}{number:.0f}"
+    return f"{'>' if lower_bound else ''}{number:,.0f}"
+
+
+def per_10k(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:,.0f}"
 
 
 def row(figures: Figures) -> str:
     exposure = figures.exposure
-    latency = "/".join(minutes(exposure.percentile(p)) for p in (0.5, 0.95, 1.0))
+    latency = "/".join(seconds(exposure.percentile(p)) for p in (0.5, 0.95, 1.0))
     calls = " ".join(f"{figures.calls[c]}({figures.budget_share[c]:.1%})" for c in CHANNELS)
-    per_10k = figures.oversold_per_10k
     return (
-        f"| {figures.scenario} | {figures.strategy} | {figures.units_sold:,} "
-        f"| {figures.oversold_units:,} | {'-' if math.isnan(per_10k) else f'{per_10k:,.0f}'} "
-        f"| {figures.unsold_in_stock:,} | {exposure.count} | {latency} | {calls} |"
+        f"| {figures.scenario} | {figures.strategy} | {figures.units_demanded:,} "
+        f"| {figures.units_sold:,} | {figures.oversold_units:,} | {figures.unsold_in_stock:,} "
+        f"| {per_10k(figures.oversold_per_10k)} | {per_10k(figures.unsold_per_10k)} "
+        f"| {per_10k(figures.errors_per_10k)} | {exposure.count} | {latency} | {calls} |"
     )
 
 
 HEADER = (
-    "| scenario | strategy | units sold | oversold units | oversold / 10k sold "
-    "| unsold, in stock | drops exposed | exposure p50/p95/max (min) "
+    "| scenario | strategy | units demanded | units sold | oversold units "
+    "| turned away, in stock | oversold / 10k demanded | turned away / 10k demanded "
+    "| sum / 10k demanded | drops exposed | exposure p50/p95/max (world s) "
     "| API calls (share of budget): shopify amazon tiktok_shop 3PL |\n"
-    "|---|---|---:|---:|---:|---:|---:|---|---|"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
 )
 
 
@@ -46,26 +51,29 @@ def actions(results: Sequence[Figures]) -> str:
     )
 
 
-def spread(runs: Sequence[Sequence[Figures]], strategy: str) -> str:
-    """Min-max of one strategy's headline figures over repeated runs, per scenario."""
-    by_scenario: dict[str, list[Figures]] = defaultdict(list)
+def span(values: Sequence[float], unit: str = "") -> str:
+    finite = [v for v in values if not math.isnan(v)]
+    if not finite:
+        return "-"
+    low, high = min(finite), max(finite)
+    return f"{low:,.0f}{unit}" if round(low) == round(high) else f"{low:,.0f}-{high:,.0f}{unit}"
+
+
+def spread(runs: Sequence[Sequence[Figures]]) -> str:
+    """Min-max of every strategy's headline figures over repeated runs, per scenario."""
+    grouped: dict[tuple[str, str], list[Figures]] = defaultdict(list)
     for results in runs:
         for figures in results:
-            if figures.strategy == strategy:
-                by_scenario[figures.scenario].append(figures)
+            grouped[figures.scenario, figures.strategy].append(figures)
     lines = []
-    for scenario, repeats in by_scenario.items():
-
-        def span(values: list[float], unit: str = "") -> str:
-            low, high = min(values), max(values)
-            return f"{low:,.0f}{unit}" if low == high else f"{low:,.0f}-{high:,.0f}{unit}"
-
+    for (scenario, strategy), repeats in grouped.items():
         lines.append(
-            f"  {scenario}: oversold/10k {span([f.oversold_per_10k for f in repeats])}, "
-            f"oversold units {span([f.oversold_units for f in repeats])}, "
-            f"unsold {span([f.unsold_in_stock for f in repeats])}, "
-            f"exposure p50 {span([f.exposure.percentile(0.5)[0] for f in repeats], ' min')}, "
-            f"p95 {span([f.exposure.percentile(0.95)[0] for f in repeats], ' min')}, "
+            f"  {scenario} / {strategy}: "
+            f"oversold/10k {span([f.oversold_per_10k for f in repeats])}, "
+            f"turned away/10k {span([f.unsold_per_10k for f in repeats])}, "
+            f"sum/10k {span([f.errors_per_10k for f in repeats])}, "
+            f"exposure p50 {span([f.exposure.percentile(0.5)[0] for f in repeats], ' s')}, "
+            f"p95 {span([f.exposure.percentile(0.95)[0] for f in repeats], ' s')}, "
             f"calls {span([sum(f.calls.values()) for f in repeats])}"
         )
     return "\n".join(lines)

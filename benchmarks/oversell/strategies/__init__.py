@@ -53,7 +53,11 @@ class Strategy(Protocol):
         """World time of the next action (infinity when there is none)."""
 
     def act(self, world: StrategyWorld) -> None:
-        """Do what is due now, with the world clock running."""
+        """Do what is due now (in a worker thread, with the world clock running)."""
+
+    def busy(self, world: StrategyWorld) -> bool:
+        """Whether the strategy's own machinery is reacting outside `act` (a webhook in
+        flight, an event not yet pushed): the world clock must not be skipped meanwhile."""
 
     def close(self) -> None:
         """Release what `prepare` acquired."""

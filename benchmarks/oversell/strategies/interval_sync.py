@@ -124,22 +124,21 @@ class IntervalStockSync:
     def act(self, world: StrategyWorld) -> None:
         started_world, started = world.now(), time.perf_counter()
         failed = 0
-        with world.running():
-            stock = self.on_hand()
-            by_channel: dict[str, list[ListingChange]] = defaultdict(list)
-            for listing in self._listings:
-                target = max(stock.get(listing.sku, 0), 0)
-                previous = self._pushed[listing.listing_key]
-                if target != previous:
-                    by_channel[listing.channel].append(
-                        replace(listing, previous=previous, target=target, on_hand=target)
-                    )
-            for channel, changes in sorted(by_channel.items()):
-                for outcome in self._writers.by_channel[channel].write(changes):
-                    if outcome.status == "failed":
-                        failed += 1
-                    else:
-                        self._pushed[outcome.listing_key] = outcome.target
+        stock = self.on_hand()
+        by_channel: dict[str, list[ListingChange]] = defaultdict(list)
+        for listing in self._listings:
+            target = max(stock.get(listing.sku, 0), 0)
+            previous = self._pushed[listing.listing_key]
+            if target != previous:
+                by_channel[listing.channel].append(
+                    replace(listing, previous=previous, target=target, on_hand=target)
+                )
+        for channel, changes in sorted(by_channel.items()):
+            for outcome in self._writers.by_channel[channel].write(changes):
+                if outcome.status == "failed":
+                    failed += 1
+                else:
+                    self._pushed[outcome.listing_key] = outcome.target
         written = sum(len(c) for c in by_channel.values())
         self.log.add(
             Action(
@@ -151,6 +150,9 @@ class IntervalStockSync:
             )
         )
         self._due = started_world + self.interval
+
+    def busy(self, world: StrategyWorld) -> bool:
+        return False
 
     def close(self) -> None:
         forget_budgets()

@@ -23,5 +23,8 @@ class NoSync:
     def act(self, world: StrategyWorld) -> None:
         return None
 
+    def busy(self, world: StrategyWorld) -> bool:
+        return False
+
     def close(self) -> None:
         return None

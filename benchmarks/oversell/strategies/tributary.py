@@ -140,9 +140,8 @@ class Tributary:
             self._queue.append("reconcile")
             self._next_reconcile = next(self._reconcile_ticks)
         if now >= self._next_sensor:
-            with world.running():
-                if self._evaluate_sensor():
-                    self._queue.append("stock_fast_path")
+            if self._evaluate_sensor():
+                self._queue.append("stock_fast_path")
             self._next_sensor = now + SENSOR_SECONDS
         if self._queue:
             self._run(world, self._queue.pop(0))
@@ -161,7 +160,7 @@ class Tributary:
     def _run(self, world: StrategyWorld, job: str) -> None:
         started_world, started = world.now(), time.perf_counter()
         forget_budgets()  # a run is a fresh process in production: its own rate budgets
-        with world.running(), logged_to(self.log_path):
+        with logged_to(self.log_path):
             result = self._definitions.resolve_job_def(job).execute_in_process(
                 instance=self._instance, raise_on_error=False
             )
@@ -177,6 +176,9 @@ class Tributary:
                 f"failed: {', '.join(failed_steps)}" if failed_steps else "",
             )
         )
+
+    def busy(self, world: StrategyWorld) -> bool:
+        return False  # its runs are its actions
 
     def close(self) -> None:
         self._instance.dispose()
