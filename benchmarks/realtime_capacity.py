@@ -7,9 +7,13 @@ from several connections at once, for a fixed time. A delivery counts once the r
 answered 200 — by then its event is committed with synchronous=FULL. Afterwards the store is
 read back: every acknowledged event must be there once.
 
+Then the same load again with the reactor beside the receiver, on a tiny world built through
+the CLI (benchmarks/realtime_reactor_load.py): the receiver's figures while the reactor shares
+the machine, and the reactor's lag from an event's receipt to its push, p50 and p95.
+
 Prints figures, never passes or fails:
 
-    uv run python -m benchmarks.realtime_capacity [--seconds 20] [--connections 32]
+    uv run python -m benchmarks.realtime_capacity [--seconds 20] [--connections 32] [--no-reactor]
 """
 
 from __future__ import annotations
@@ -30,9 +34,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+
+from benchmarks.realtime_reactor_load import built_world, drained
 
 SECRET = secrets.token_hex(16)  # a throwaway app secret for this run only
 DOMAIN = "benchmark.myshopify.com"
@@ -86,8 +93,12 @@ def signed(number: int) -> tuple[bytes, dict[str, str], str]:
     )
 
 
+Signer = Callable[[int], tuple[bytes, dict[str, str], str]]
+
+
 async def sender(
     url: str,
+    sign: Signer,
     until: float,
     start: int,
     step: int,
@@ -98,7 +109,7 @@ async def sender(
     number = start
     async with httpx.AsyncClient(timeout=10.0) as client:
         while time.monotonic() < until:
-            body, headers, event_id = signed(number)
+            body, headers, event_id = sign(number)
             number += step
             began = time.perf_counter()
             try:
@@ -169,23 +180,46 @@ def free_port() -> int:
 
 
 async def load(
-    url: str, seconds: float, connections: int
+    url: str, sign: Signer, seconds: float, connections: int
 ) -> tuple[list[str], list[float], list[str]]:
     acked: list[str] = []
     latencies: list[float] = []
     errors: list[str] = []
     until = time.monotonic() + seconds
     await asyncio.gather(
-        *(sender(url, until, n, connections, acked, latencies, errors) for n in range(connections))
+        *(
+            sender(url, sign, until, n, connections, acked, latencies, errors)
+            for n in range(connections)
+        )
     )
     return acked, latencies, errors
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--connections", type=int, default=32)
-    options = parser.parse_args()
+def report(
+    took: float,
+    connections: int,
+    acked: list[str],
+    latencies: list[float],
+    errors: list[str],
+    store: Path,
+) -> None:
+    with sqlite3.connect(store) as connection:
+        stored = {row[0] for row in connection.execute("select event_id from events")}
+    latencies.sort()
+    print(f"  {connections} connections for {took:.1f} s on {os.cpu_count()} cores")
+    print(f"  accepted (200, verified, committed): {len(acked)}, {len(acked) / took:.0f} events/s")
+    if latencies:
+        p95 = latencies[int(0.95 * (len(latencies) - 1))]
+        print(
+            f"  answer time p50 {statistics.median(latencies) * 1000:.1f} ms, "
+            f"p95 {p95 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+        )
+    print(f"  errors: {len(errors)}{' e.g. ' + errors[0] if errors else ''}")
+    missing = [event for event in acked if event not in stored]
+    print(f"  acknowledged but not stored: {len(missing)}")
+
+
+def receiver_alone(options: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="tributary-capacity-") as scratch:
         directory = Path(scratch)
         port = free_port()
@@ -195,6 +229,7 @@ def main() -> None:
             acked, latencies, errors = asyncio.run(
                 load(
                     f"http://127.0.0.1:{port}/webhooks/shopify",
+                    signed,
                     options.seconds,
                     options.connections,
                 )
@@ -203,25 +238,53 @@ def main() -> None:
         finally:
             receiver.terminate()
             receiver.wait(timeout=30)
-        with sqlite3.connect(directory / "events.sqlite") as store:
-            stored = {row[0] for row in store.execute("select event_id from events")}
-        latencies.sort()
-        print(
-            f"receiver capacity: {options.connections} connections for {took:.1f} s "
-            f"on {os.cpu_count()} cores"
-        )
-        print(
-            f"  accepted (200, verified, committed): {len(acked)}, {len(acked) / took:.0f} events/s"
-        )
-        if latencies:
-            p95 = latencies[int(0.95 * (len(latencies) - 1))]
-            print(
-                f"  answer time p50 {statistics.median(latencies) * 1000:.1f} ms, "
-                f"p95 {p95 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+        print("receiver alone (no reactor):")
+        report(took, options.connections, acked, latencies, errors, directory / "events.sqlite")
+
+
+def with_the_reactor(options: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="tributary-capacity-") as scratch:
+        print("building a tiny world for the reactor (ingest, transform)...", flush=True)
+        with built_world(Path(scratch)) as built:
+            began_at, began = time.time(), time.monotonic()
+            acked, latencies, errors = asyncio.run(
+                load(
+                    f"{built.receiver_url}/webhooks/shopify",
+                    built.load.signed,
+                    options.seconds,
+                    options.connections,
+                )
             )
-        print(f"  errors: {len(errors)}{' e.g. ' + errors[0] if errors else ''}")
-        missing = [event for event in acked if event not in stored]
-        print(f"  acknowledged but not stored: {len(missing)}")
+            took = time.monotonic() - began
+            health = drained(built.store, began_at)
+        print("receiver and reactor together (orders created and cancelled on real SKUs):")
+        report(took, options.connections, acked, latencies, errors, built.store)
+        lag = (
+            "-"
+            if health.lag_p50_s is None or health.lag_p95_s is None
+            else f"p50 {health.lag_p50_s:.2f} s, p95 {health.lag_p95_s:.2f} s"
+        )
+        print(
+            f"  reactor: {health.rounds} rounds pushed, event to push {lag}; "
+            f"{health.blocked_rounds} blocked, {health.failed_rounds} failed; "
+            f"{health.backlog} events left unapplied, {health.problems} problems"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--reactor",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="then load the receiver again with the reactor beside it, and report its lag",
+    )
+    options = parser.parse_args()
+    receiver_alone(options)
+    if options.reactor:
+        with_the_reactor(options)
 
 
 if __name__ == "__main__":
