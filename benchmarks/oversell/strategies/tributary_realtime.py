@@ -10,6 +10,12 @@ The benchmark must not skip world time while the fast path is reacting (see run.
 `busy` looks at every place an event can be on its way: a delivery the sandbox has not made
 yet, a notification still in the queue, an event stored but not applied, a round still pushing,
 a new build not yet taken, a plan the reactor is retrying.
+
+It runs the `live` allocation rule set (TRIBUTARY_ALLOCATION_RULE_SET): no buffers, every
+available unit offered. Buffers are there for the sales a channel makes before it hears of
+stock sold elsewhere; with the fast path that is seconds, and showing stock generously without
+overselling it is what the fast path is for. The bootstrapped warehouse was built with the
+`batch` set; the refresh that opens the scenario builds with `live`.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from core.warehouse import Warehouse
 from orchestration.cli.fast_path import fast_path_beside, wait_for_reactor
 from realtime.store import STORE_ENV
 
+RULE_SET_ENV = "TRIBUTARY_ALLOCATION_RULE_SET"
+RULE_SET = "live"
 QUEUE_ATTRIBUTES = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
 # A round with no events that finished this recently is the reactor retrying a plan.
 RETRYING_WITHIN_S = 1.0
@@ -48,6 +56,8 @@ class TributaryRealtime(Tributary):
     name = "Tributary real-time"
 
     def prepare(self, world: StrategyWorld) -> None:
+        self._saved_rule_set = os.environ.get(RULE_SET_ENV)
+        os.environ[RULE_SET_ENV] = RULE_SET  # every dbt build of this strategy's runs
         super().prepare(world)
         self._stack = ExitStack()
         warehouse = Warehouse.at(self._directory / "warehouse.duckdb")
@@ -112,8 +122,9 @@ class TributaryRealtime(Tributary):
                 self._store.close()
                 self._stack.close()
         finally:
-            if getattr(self, "_saved_store", None) is None:
-                os.environ.pop(STORE_ENV, None)
-            else:
-                os.environ[STORE_ENV] = str(self._saved_store)
+            for name, saved in ((STORE_ENV, "_saved_store"), (RULE_SET_ENV, "_saved_rule_set")):
+                if getattr(self, saved, None) is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = str(getattr(self, saved))
             super().close()

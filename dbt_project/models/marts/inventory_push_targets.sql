@@ -1,7 +1,9 @@
 {#- The one input of reverse ETL: per channel listing, the quantity it should show.
     target = floor(available_to_sell x allocation_percent / 100) - buffer_units, raised to
     minimum_units, capped by maximum_units and by available_to_sell, never below 0 (the
-    stock_target macro, which the fast path's reactor renders too). A listing
+    stock_target macro, which the fast path's reactor renders too), with the rows of the
+    allocation rule set in force (allocation_rule_set: env TRIBUTARY_ALLOCATION_RULE_SET,
+    `batch` by default). A listing
     is pushable only when it maps to a SKU with a stock position, is fulfilled by the
     merchant, and its channel has an allocation rule; otherwise the reason says why. -#}
 
@@ -22,6 +24,7 @@ positions as (
 rules as (
 
     select * from {{ ref('allocation_rules') }}
+    where rule_set = '{{ allocation_rule_set() }}'
 
 ),
 
@@ -99,6 +102,7 @@ select
     not_pushable_reason is null as is_pushable,
     not_pushable_reason,
     cast(available_to_sell as integer) as available_to_sell,
+    '{{ allocation_rule_set() }}' as allocation_rule_set,
     cast(buffer_units as integer) as buffer_units,
     cast(allocation_percent as decimal(5, 2)) as allocation_percent,
     cast(minimum_units as integer) as minimum_units,
