@@ -23,9 +23,10 @@ from benchmarks.chaos.trials import TrialResult
 
 REPO = Path(__file__).resolve().parents[2]
 # What a kill trial runs: the pipeline's code, its dbt project, the sandbox and this harness.
+# `realtime` too: the Dagster definitions a refresh loads import the fast path's health checks.
 CODE_DIRS = (
     "core", "channels", "dlt_sources", "dbt_project", "reverse_etl", "orchestration",
-    "sandbox", "benchmarks/chaos", "pyproject.toml", "uv.lock",
+    "realtime", "sandbox", "benchmarks/chaos", "pyproject.toml", "uv.lock",
 )  # fmt: skip
 
 
