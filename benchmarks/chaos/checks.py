@@ -52,7 +52,9 @@ class Checks:
 
     @property
     def marts_identical(self) -> bool:
-        return not self.marts_vs_clean and not self.marts_vs_reference
+        """Equal to a clean build that succeeded: a failed one is no reference, and its
+        half-built copy may well match what it was copied from."""
+        return self.clean_build_ok and not self.marts_vs_clean and not self.marts_vs_reference
 
     @property
     def runs_closed(self) -> bool:

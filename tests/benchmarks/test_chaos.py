@@ -7,6 +7,7 @@ ran). A killed push being closed is tested where the push is (tests/reverse_etl)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -56,6 +57,19 @@ def test_the_kill_landed_and_the_rerun_recovered(chaos: tuple[Bench, TrialResult
     assert trial.checks.marts_vs_clean == []
     assert trial.checks.targets.pushable > 50
     assert trial.recovered
+
+
+def test_a_failed_clean_build_is_no_proof_of_identical_marts(
+    chaos: tuple[Bench, TrialResult],
+) -> None:
+    """Seen in the chaos benchmark: the clean build's dbt was killed, nothing differed from
+    the half-built copy, and the trial counted as recovered."""
+    _, trial = chaos
+    assert trial.checks is not None
+    failed = replace(trial.checks, clean_build_ok=False)
+    assert failed.marts_vs_clean == []
+    assert not failed.marts_identical
+    assert not failed.passed
 
 
 def test_the_raw_checks_catch_a_duplicated_row_and_a_lost_order(
