@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.oversell.observe import Observer
+from benchmarks.oversell.observe import Drop, Observer
 
 CHANNELS = ("shopify", "amazon", "tiktok_shop", "warehouse")
 
@@ -42,7 +42,8 @@ class Figures:
     units_sold: int
     oversold_units: int
     unsold_in_stock: int
-    exposure: Exposure
+    exposure: Exposure  # every exposed drop
+    exposure_mapped: Exposure  # the drops no unmapped listing's open units stood behind
     calls: dict[str, int]
     throttled: dict[str, int]
     budget_share: dict[str, float]
@@ -120,6 +121,15 @@ def budget(
     return max(shares)
 
 
+def exposure(drops: list[Drop], now: float, unexposed: int) -> Exposure:
+    """Shown drops with their time to be shown; open ones with their time so far."""
+    return Exposure(
+        [d.shown_at - d.seen_at for d in drops if d.shown_at is not None],
+        [now - d.seen_at for d in drops if d.shown_at is None],
+        unexposed,
+    )
+
+
 def figures(
     scenario: str,
     strategy: str,
@@ -138,9 +148,7 @@ def figures(
         c: budget(limits, c, metrics.get(c, {}).get("endpoints", {}), world_seconds)
         for c in CHANNELS
     }
-    timed = [d.shown_at - d.seen_at for d in observer.drops if d.shown_at is not None]
-    now = observer.last_sample_at
-    still = [now - d.seen_at for d in observer.drops if d.shown_at is None]
+    mapped = [drop for drop in observer.drops if not drop.behind_unmapped]
     return Figures(
         scenario=scenario,
         strategy=strategy,
@@ -153,7 +161,8 @@ def figures(
         oversold_units=end["oversold"] - start["oversold"],
         unsold_in_stock=end["live"]["rejected_units_in_stock"]
         - start["live"]["rejected_units_in_stock"],
-        exposure=Exposure(timed, still, observer.exposed_never),
+        exposure=exposure(observer.drops, observer.last_sample_at, observer.exposed_never),
+        exposure_mapped=exposure(mapped, observer.last_sample_at, observer.exposed_never),
         calls=calls,
         throttled=throttled,
         budget_share=shares,

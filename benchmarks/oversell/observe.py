@@ -13,6 +13,14 @@ it shown (one-second resolution). Drops no channel was exposed to (every listing
 that little) are counted but not timed, and so are drops whose stock came back (a cancellation,
 a restock) before every channel showed them; drops still unshown when the scenario ends are
 timed to the end and reported as a lower bound.
+
+A drop is also marked *behind an unmapped sale* when, while it is open, a listing no rule maps
+(a legacy code, `mapping: unmappable` in the truth) holds open units of its SKU. No strategy
+can count those units until the merchant maps the listing (Tributary's
+`assert_open_merchant_lines_are_mapped` test reports them, the `sku_overrides` seed maps
+them), so such a drop can stay open for as long as the line waits to ship, however fast stock
+moves. The figures keep these drops apart, so that the exposure of the sales a strategy can
+see is not hidden behind the ones it cannot.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ class Drop:
     seen_at: float
     left: int
     shown_at: float | None = None
+    behind_unmapped: bool = False  # a listing no rule maps held open units of the SKU meanwhile
 
 
 @dataclass
@@ -73,10 +82,14 @@ class Observer:
         stock = self.world.get("/truth/stock")
         now = epoch(stock["now"])
         self.last_sample_at = now
-        shown = {
-            listing_id(row): row["displayed_quantity"]
-            for row in self.world.get("/truth/listings")["listings"]
-            if manageable(row)
+        listings = self.world.get("/truth/listings")["listings"]
+        shown = {listing_id(row): row["displayed_quantity"] for row in listings if manageable(row)}
+        unmapped_open = {
+            row["sku"]
+            for row in listings
+            if row["mapping"] == "unmappable"
+            and row["fulfilled_by"] == "merchant"
+            and row["open_units"] > 0
         }
         for row in stock["skus"]:
             sku, available = row["sku"], row["available"]
@@ -84,7 +97,7 @@ class Observer:
             self._available[sku] = available
             if before is None or available >= before or sku not in self._listings_of:
                 continue
-            drop = Drop(sku, now, available)
+            drop = Drop(sku, now, available, behind_unmapped=sku in unmapped_open)
             if self._is_shown(drop, shown):
                 self.exposed_never += 1
             else:
@@ -92,6 +105,7 @@ class Observer:
                 self._open.append(drop)
         still_open = []
         for drop in self._open:
+            drop.behind_unmapped = drop.behind_unmapped or drop.sku in unmapped_open
             if self._available[drop.sku] > drop.left:
                 self.superseded += 1  # the stock came back (a cancellation, a restock)
                 self.drops.remove(drop)

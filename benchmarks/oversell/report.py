@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from benchmarks.oversell.figures import CHANNELS, Figures
+from benchmarks.oversell.figures import CHANNELS, Exposure, Figures
 
 
 def seconds(value: tuple[float, bool]) -> str:
@@ -20,15 +20,21 @@ def per_10k(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:,.0f}"
 
 
+def percentiles(exposure: Exposure) -> str:
+    return "/".join(seconds(exposure.percentile(p)) for p in (0.5, 0.95, 1.0))
+
+
 def row(figures: Figures) -> str:
-    exposure = figures.exposure
-    latency = "/".join(seconds(exposure.percentile(p)) for p in (0.5, 0.95, 1.0))
+    latency = percentiles(figures.exposure)
+    mapped = percentiles(figures.exposure_mapped)
+    behind = figures.exposure.count - figures.exposure_mapped.count
     calls = " ".join(f"{figures.calls[c]}({figures.budget_share[c]:.1%})" for c in CHANNELS)
     return (
         f"| {figures.scenario} | {figures.strategy} | {figures.units_demanded:,} "
         f"| {figures.units_sold:,} | {figures.oversold_units:,} | {figures.unsold_in_stock:,} "
         f"| {per_10k(figures.oversold_per_10k)} | {per_10k(figures.unsold_per_10k)} "
-        f"| {per_10k(figures.errors_per_10k)} | {exposure.count} | {latency} | {calls} |"
+        f"| {per_10k(figures.errors_per_10k)} | {figures.exposure.count} | {latency} "
+        f"| {behind} | {mapped} | {calls} |"
     )
 
 
@@ -36,8 +42,9 @@ HEADER = (
     "| scenario | strategy | units demanded | units sold | oversold units "
     "| turned away, in stock | oversold / 10k demanded | turned away / 10k demanded "
     "| sum / 10k demanded | drops exposed | exposure p50/p95/max (world s) "
+    "| of them behind an unmapped sale | exposure without those p50/p95/max (world s) "
     "| API calls (share of budget): shopify amazon tiktok_shop 3PL |\n"
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|"
 )
 
 
@@ -74,6 +81,8 @@ def spread(runs: Sequence[Sequence[Figures]]) -> str:
             f"sum/10k {span([f.errors_per_10k for f in repeats])}, "
             f"exposure p50 {span([f.exposure.percentile(0.5)[0] for f in repeats], ' s')}, "
             f"p95 {span([f.exposure.percentile(0.95)[0] for f in repeats], ' s')}, "
+            f"p95 without unmapped sales "
+            f"{span([f.exposure_mapped.percentile(0.95)[0] for f in repeats], ' s')}, "
             f"calls {span([sum(f.calls.values()) for f in repeats])}"
         )
     return "\n".join(lines)

@@ -80,6 +80,7 @@ def test_a_drop_is_exposed_until_no_channel_shows_more_than_is_left(
     mine = [drop for drop in observer.drops if drop.sku == sku]
     assert mine, "Shopify's sales lowered the SKU's true available"
     assert all(drop.shown_at is None for drop in mine), "the other channels still show 50"
+    assert not any(drop.behind_unmapped for drop in mine), "every sale was on a mapped listing"
     world.post("/live", {"enabled": False})
     show(world, rows, 0)
     world.advance(60)
@@ -90,3 +91,35 @@ def test_a_drop_is_exposed_until_no_channel_shows_more_than_is_left(
     sold = counters["live"]["accepted_units"] - observer.started["live"]["accepted_units"]
     assert sold > 0
     assert counters["metrics"]["shopify"]["total"]["requests"] > 0, "the writes were counted"
+
+
+def test_a_drop_behind_a_sale_on_an_unmapped_listing_is_marked_so(world: StrategyWorld) -> None:
+    """A legacy listing no rule maps sells: the SKU's true available falls, yet no strategy
+    can count the open units, so the drop is kept apart from the ones a strategy could see."""
+    stock = {row["sku"]: row for row in world.get("/truth/stock")["skus"]}
+    legacy = next(
+        row
+        for row in world.get("/truth/listings")["listings"]
+        if row["mapping"] == "unmappable"
+        and row["fulfilled_by"] == "merchant"
+        and row["displayed_quantity"] > 0
+        and stock[row["sku"]]["available"] > 0
+        and not stock[row["sku"]]["is_bundle"]
+    )
+    observer = Observer(world)
+    observer.begin()
+    world.post(
+        "/live",
+        {
+            "enabled": True,
+            "orders_per_hour": {**QUIET, legacy["storefront"]: 400},
+            "boost": {legacy["channel"]: {"skus": [legacy["sku"]], "factor": 5_000}},
+        },
+    )
+    for _ in range(10):
+        world.advance(60)
+        observer.sample()
+    world.post("/live", {"enabled": False})
+    mine = [drop for drop in observer.drops if drop.sku == legacy["sku"]]
+    assert mine, "the legacy listing's sales lowered the SKU's true available"
+    assert all(drop.behind_unmapped for drop in mine)
