@@ -89,7 +89,7 @@ bench: install ## Print the benchmark figures (never pass/fail)
 	$(RUN) python -m benchmarks.dbt_build
 	$(RUN) python -m benchmarks.push_throughput
 
-oversell: install manifest ## Oversold units, exposure and API use: no sync vs a 15-min sync vs Tributary
+oversell: install manifest ## Oversold units, exposure and API use: no sync vs a 15-min sync vs Tributary, batch and real-time
 	$(RUN) python -m benchmarks.oversell
 
 chaos: install manifest ## kill -9 the pipeline 100 times and break every channel; count what was lost
