@@ -151,8 +151,11 @@ class Dispatcher:
             if self._heap and self.clock.running:
                 wait = self.clock.wire_seconds(self._heap[0][0] - now)
                 timeout = min(max(wait, 0.01), IDLE_WAIT_S)
+            # `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` drops a cancellation
+            # that arrives as the event is set, and `stop()` would then wait forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     def _launch(self, delivery: Delivery) -> None:
         if delivery.held:  # its hold expired before anything overtook it
