@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.environment import environment_set
 from benchmarks.sandbox_world import SandboxWorld
 from core.secrets import SALT_ENV
 from core.warehouse import Warehouse
@@ -140,23 +141,17 @@ def built_world(directory: Path, seed: int = 7) -> Iterator[BuiltWorld]:
         }
         for command in (["ingest"], ["transform"]):
             _cli(command, environment, directory / "build.log")
-        saved = {name: os.environ.get(name) for name in (SALT_ENV, STORE_ENV)}
-        os.environ.update({name: environment[name] for name in saved})
-        try:
-            with fast_path_beside(
+        with (
+            environment_set({name: environment[name] for name in (SALT_ENV, STORE_ENV)}),
+            fast_path_beside(
                 channels_file, world.manifest, warehouse, directory / "logs"
-            ) as fast_path:
-                if not wait_for_reactor(fast_path.store):
-                    raise RuntimeError(f"the reactor did not start; its log: {fast_path.logs}")
-                yield BuiltWorld(
-                    world, directory, fast_path.receiver_url, fast_path.store, _shopify_load(world)
-                )
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+            ) as fast_path,
+        ):
+            if not wait_for_reactor(fast_path.store):
+                raise RuntimeError(f"the reactor did not start; its log: {fast_path.logs}")
+            yield BuiltWorld(
+                world, directory, fast_path.receiver_url, fast_path.store, _shopify_load(world)
+            )
     finally:
         world.close()
 

@@ -16,17 +16,17 @@ the scenario starts; every run of the scenario meets the real limits.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import AbstractContextManager, contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import dagster as dg
 from dagster._utils.schedules import cron_string_iterator
 
+from benchmarks.environment import environment_set
 from benchmarks.oversell.strategies import Action, ActionLog
 from benchmarks.oversell.world import StrategyWorld
 from channels.budget import forget_budgets
@@ -39,7 +39,6 @@ from orchestration.transform import DBT_PROJECT_DIR, prepare_manifest
 SENSOR_SECONDS = stock_moved.minimum_interval_seconds or 60
 INSTANCE_YAML = DBT_PROJECT_DIR.parent / "orchestration" / "dagster.yaml"
 RUN_LOGS = Path(tempfile.gettempdir()) / "tributary-oversell-logs"
-ENVIRONMENT = ("TRIBUTARY_WAREHOUSE", "TRIBUTARY_CHANNELS_FILE", "TRIBUTARY_PIPELINES_DIR")
 
 
 @contextmanager
@@ -49,21 +48,15 @@ def logged_to(path: Path) -> Iterator[None]:
         yield
 
 
-@contextmanager
-def pointed_at(directory: Path) -> Iterator[None]:
+def pointed_at(directory: Path) -> AbstractContextManager[None]:
     """The platform's environment aimed at one working directory, restored afterwards."""
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    os.environ["TRIBUTARY_WAREHOUSE"] = str(directory / "warehouse.duckdb")
-    os.environ["TRIBUTARY_CHANNELS_FILE"] = str(directory / "channels.json")
-    os.environ["TRIBUTARY_PIPELINES_DIR"] = str(directory / "pipelines")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return environment_set(
+        {
+            "TRIBUTARY_WAREHOUSE": str(directory / "warehouse.duckdb"),
+            "TRIBUTARY_CHANNELS_FILE": str(directory / "channels.json"),
+            "TRIBUTARY_PIPELINES_DIR": str(directory / "pipelines"),
+        }
+    )
 
 
 def bootstrap(seed: int, scale: str) -> Path:

@@ -20,7 +20,6 @@ overselling it is what the fast path is for. The bootstrapped warehouse was buil
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from contextlib import ExitStack
@@ -28,6 +27,7 @@ from typing import Any
 
 import boto3
 
+from benchmarks.environment import environment_set
 from benchmarks.oversell.strategies.tributary import Tributary
 from benchmarks.oversell.world import StrategyWorld
 from core.warehouse import Warehouse
@@ -56,15 +56,16 @@ class TributaryRealtime(Tributary):
     name = "Tributary real-time"
 
     def prepare(self, world: StrategyWorld) -> None:
-        self._saved_rule_set = os.environ.get(RULE_SET_ENV)
-        os.environ[RULE_SET_ENV] = RULE_SET  # every dbt build of this strategy's runs
-        super().prepare(world)
         self._stack = ExitStack()
+        # Every dbt build of this strategy's runs uses the `live` rules.
+        self._stack.enter_context(environment_set({RULE_SET_ENV: RULE_SET}))
+        super().prepare(world)
         warehouse = Warehouse.at(self._directory / "warehouse.duckdb")
         self._serving_copy = warehouse.serving_path
         # The run's own event store, for the reactor and for the Dagster runs that read it.
-        self._saved_store = os.environ.get(STORE_ENV)
-        os.environ[STORE_ENV] = str(self._directory / "realtime.sqlite")
+        self._stack.enter_context(
+            environment_set({STORE_ENV: str(self._directory / "realtime.sqlite")})
+        )
         fast_path = self._stack.enter_context(
             fast_path_beside(
                 self._directory / "channels.json",
@@ -118,13 +119,11 @@ class TributaryRealtime(Tributary):
 
     def close(self) -> None:
         try:
-            if hasattr(self, "_stack"):
+            if hasattr(self, "_store"):
                 self._store.close()
-                self._stack.close()
         finally:
-            for name, saved in ((STORE_ENV, "_saved_store"), (RULE_SET_ENV, "_saved_rule_set")):
-                if getattr(self, saved, None) is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = str(getattr(self, saved))
-            super().close()
+            try:
+                if hasattr(self, "_stack"):
+                    self._stack.close()  # the fast path stops, then the environment is put back
+            finally:
+                super().close()
