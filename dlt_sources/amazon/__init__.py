@@ -137,7 +137,7 @@ def _orders(
         ]
         for order in fresh:
             market = str(order.get("MarketplaceId") or marketplaces[0])
-            sorter = sorters.setdefault(market, Sorter(CHANNEL, market, screening))
+            sorter = sorters.setdefault(market, Sorter(CHANNEL, market, screening, window))
             good, bad = sorter.split(
                 [order],
                 checks.ORDER,
@@ -147,6 +147,7 @@ def _orders(
             )
             if bad:
                 yield sorter.rows(bad)
+            if not good:  # quarantined now, or earlier at this update and still failing
                 continue
             items = client.order_items(region, order["AmazonOrderId"])
             good_items, bad_items = sorter.split(
@@ -167,7 +168,8 @@ def _orders(
                     endpoint="getOrderItems",
                     id_field="AmazonOrderId",
                 )
-                yield sorter.rows(bad_items + quarantined)
+                if quarantined:  # else quarantined at this update by an earlier run
+                    yield sorter.rows(bad_items + quarantined)
                 continue
             for item in good_items:
                 item["AmazonOrderId"] = order["AmazonOrderId"]

@@ -2,7 +2,10 @@
 
 Nothing is dropped: the raw payload, the endpoint it came from and every reason are kept in
 `raw_<slug>.quarantine`, and the run reports how many records went there. An analyst can
-inspect them; when the channel fixes a record it arrives again with a newer update stamp.
+inspect them. A record read through an update window is also held there and read again by
+the next runs (dlt_sources.common.window), so it loads once it passes: when the channel serves
+it whole again or the rules learn what it says. Read again and still failing at the same
+update, it is neither quarantined nor counted a second time.
 
 A few bad records are weather; most of a batch failing is a broken upstream (a renamed field,
 a changed type), and quarantining it all would report success while the marts quietly lose a
@@ -27,6 +30,7 @@ from dlt.common.schema.typing import TColumnSchema
 from channels.errors import ChannelError
 from dlt_sources.common.checks import Check, problems
 from dlt_sources.common.tables import to_table
+from dlt_sources.common.window import UpdateWindow
 
 TABLE = "quarantine"
 # Declared, not inferred: the first quarantined record may lack an id, and a frozen contract
@@ -69,10 +73,17 @@ class Screening:
 class Sorter:
     """Splits batches into rows that pass their checks and quarantine rows that do not."""
 
-    def __init__(self, channel: str, store_id: str, screening: Screening | None = None) -> None:
+    def __init__(
+        self,
+        channel: str,
+        store_id: str,
+        screening: Screening | None = None,
+        window: UpdateWindow | None = None,
+    ) -> None:
         self.channel = channel
         self.store_id = store_id
         self.screening = screening or Screening()
+        self.window = window  # where quarantined records are held, to be read again
         self.count = 0
         self.checked: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
@@ -97,6 +108,8 @@ class Sorter:
                 good.append(record)
                 continue
             record_id = record.get(id_field) if isinstance(record, dict) else None
+            if self.window and record_id is not None and self.window.hold(str(record_id)):
+                continue  # quarantined at this update by an earlier run, and still failing
             bad.append(
                 {
                     "channel": self.channel,

@@ -53,14 +53,14 @@ def shopify_source(
     lookback = timedelta(minutes=lookback_minutes)
     screening = Screening.from_settings(settings)
 
-    def sorter_for(client: ShopifyClient) -> Sorter:
-        return Sorter(CHANNEL, client.store.store_id, screening)
+    def sorter_for(client: ShopifyClient, window: UpdateWindow | None = None) -> Sorter:
+        return Sorter(CHANNEL, client.store.store_id, screening, window)
 
     @dlt.resource(name="orders", write_disposition="merge", primary_key=("store_id", "id"))
     def orders() -> Iterator[Any]:
         for client in clients():
-            sorter = sorter_for(client)
             window = _window(client.store.store_id, lookback)
+            sorter = sorter_for(client, window)
             yield from order_batches(client, window, sorter, bulk_above=bulk_above_orders)
             sorter.judge()
 
@@ -81,8 +81,8 @@ def shopify_source(
     @dlt.resource(name="customers", write_disposition="merge", primary_key=("store_id", "id"))
     def customers() -> Iterator[Any]:
         for client in clients():
-            sorter = sorter_for(client)
             window = _window(client.store.store_id, lookback)
+            sorter = sorter_for(client, window)
             yield from customer_batches(client, window, sorter)
             sorter.judge()
 

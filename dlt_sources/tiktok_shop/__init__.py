@@ -45,7 +45,7 @@ def tiktok_shop_source(
     def orders() -> Iterator[Any]:
         store_id = str(client().shop["id"])
         window = UpdateWindow(dlt.current.resource_state(), lookback, EPOCH)
-        sorter = Sorter(CHANNEL, store_id, screening)
+        sorter = Sorter(CHANNEL, store_id, screening, window)
         for page in client().orders(int(window.start.timestamp())):
             fresh = [o for o in page if window.is_new(str(o.get("id")), o.get("update_time") or 0)]
             good, bad = sorter.split(

@@ -104,7 +104,7 @@ def warehouse_source(
 
     def changes(path: str, table: str, cursor: str, rules: list[Check]) -> Iterator[Any]:
         window = UpdateWindow(dlt.current.resource_state(), lookback, EPOCH)
-        sorter = Sorter(CHANNEL, store_id, screening)
+        sorter = Sorter(CHANNEL, store_id, screening, window)
         params = {} if window.first_run else {"updated_since": iso(window.start)}
         for page in client().pages(path, params):
             fresh = [r for r in page.records if window.is_new(str(r.get("id")), r.get(cursor) or 0)]
