@@ -15,6 +15,7 @@ from typing import Any, Literal
 import dlt
 import duckdb
 import pytest
+from dlt.common.storages.load_package import ParsedLoadJobFileName
 
 from dlt_sources.common.packages import drop_empty_jobs, finish_interrupted_loads
 
@@ -69,13 +70,22 @@ def _stock_since(cursor: int) -> Any:
 
 def _killed_after_every_job_landed(pipeline: dlt.Pipeline, load_id: str) -> None:
     """Rebuild what kill -9 leaves when every job of `load_id` committed in the warehouse but
-    dlt recorded none of it: the package back among the normalized ones, its jobs started."""
+    dlt recorded none of it: the package back among the normalized ones, its jobs started.
+
+    SQL follow-up jobs (a merge from staging into the final table) are removed, not started:
+    dlt creates them only once it has recorded every job of their table, so no kill leaves
+    one beside unrecorded jobs. Left started, dlt ran one beside the jobs it follows, and
+    the merge sometimes read staging before the nested rows were back (a flaky test that
+    looked like lost rows)."""
     load = Path(pipeline.working_dir) / "load"
     package = load / "normalized" / load_id
     shutil.move(load / "loaded" / load_id, package)
     (package / "package_completed.json").unlink()
     for job in (package / "completed_jobs").iterdir():
-        shutil.move(job, package / "started_jobs" / job.name)
+        if ParsedLoadJobFileName.parse(job.name).file_format == "sql":
+            job.unlink()
+        else:
+            shutil.move(job, package / "started_jobs" / job.name)
     with duckdb.connect(str(Path(pipeline.working_dir).parents[1] / "warehouse.duckdb")) as db:
         db.execute("delete from raw_interrupted._dlt_loads where load_id = ?", [load_id])
 
