@@ -25,8 +25,18 @@ class LinesNeededError(UnresolvedOrderError):
     fetched from the channel (TikTok's Get Order Detail) before it can be counted."""
 
 
-def ordered_units(book: StockBook, update: OrderUpdate) -> dict[str, int]:
-    """Component SKU -> units the order holds now (empty: it holds none)."""
+def component_units(book: StockBook, held: dict[str, int]) -> dict[str, int]:
+    """Component SKU -> units an order holding `held` (held_skus) takes from the warehouse."""
+    units: Counter[str] = Counter()
+    for sku, quantity in held.items():
+        for component, per_unit in book.components_of(sku).items():
+            units[component] += quantity * per_unit
+    return dict(units)
+
+
+def held_skus(book: StockBook, update: OrderUpdate) -> dict[str, int]:
+    """SKU (as the lines name it, a bundle as itself) -> units the order holds now: what the
+    channel took off those listings when it sold them (empty: it holds none)."""
     status = unified_status(update.channel, update.status_fields)
     if status is None:
         raise UnresolvedOrderError(
@@ -49,8 +59,4 @@ def ordered_units(book: StockBook, update: OrderUpdate) -> dict[str, int]:
                 f"and the last build has not seen the order"
             )
         skus.update(known)
-    units: Counter[str] = Counter()
-    for sku, quantity in skus.items():
-        for component, per_unit in book.components_of(sku).items():
-            units[component] += quantity * per_unit
-    return dict(units)
+    return dict(skus)

@@ -19,11 +19,12 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.locks import FileLock, LockBusyError
 from core.warehouse import Warehouse
+from realtime.channel_sales import ShownSince
 from realtime.stock_book import StockBook, naive_utc
 from reverse_etl import ledger
 from reverse_etl.guard import GuardConfig, GuardFailure, check_plan
@@ -68,6 +69,10 @@ class FastPusher:
         # What each listing was last set to (by us) or planned to show (by the build's push).
         self.intended: dict[str, int] = {}
         self.shown: dict[str, int] = {}  # what a write of ours left it showing
+        # When we wrote it (the push's clock); None: a write of an earlier reactor's, from
+        # the ledger, whose time is not on the channel's clock.
+        self.written_at: dict[str, datetime | None] = {}
+        self._planned_at = datetime.now(UTC).replace(tzinfo=None)  # the last plan's time
 
     def reset_to_build(self, read_at: Mapping[str, datetime]) -> None:
         """A new build: its targets are what its push sets, except where our own ledger says
@@ -76,6 +81,7 @@ class FastPusher:
         listing it already moved for one still at the build's figure."""
         self.intended.clear()
         self.shown.clear()
+        self.written_at.clear()
         if not read_at:
             return
         # The writer, not a reader: a reactor killed while creating the ledger leaves a file
@@ -96,6 +102,7 @@ class FastPusher:
             if listing_key in read_at and updated_at > naive_utc(read_at[listing_key]):
                 self.intended[listing_key] = int(target)
                 self.shown[listing_key] = int(shown)
+                self.written_at[listing_key] = None
 
     def plan(self) -> Plan:
         handles = {
@@ -103,7 +110,7 @@ class FastPusher:
             for row in self.book.db.execute(f"select {LISTING_COLUMNS} from listings").fetchall()  # noqa: S608
         }
         on_hand = {sku: units for sku, (units, _) in self.book.stock_positions().items()}
-        shown_now = self.book.shown()
+        self._planned_at = naive_utc(self.clock() or datetime.now(UTC))
         changes: list[ListingChange] = []
         pushable: dict[str, int] = {}
         offered: dict[tuple[str, str], int] = {}
@@ -117,10 +124,7 @@ class FastPusher:
             was = self.intended.get(target.listing_key, target.built_target)
             if target.target == was:
                 continue
-            previous = shown_now.get(
-                target.listing_key,
-                self.shown.get(target.listing_key, row[9] if was is None else was),
-            )
+            previous = self._believed_shown(target.listing_key, row[9] if was is None else was)
             changes.append(
                 ListingChange(
                     channel=target.channel,
@@ -132,7 +136,7 @@ class FastPusher:
                     variant_id=row[6],
                     inventory_item_id=row[7],
                     location_id=row[8],
-                    previous=None if previous is None else int(previous),
+                    previous=previous,
                     target=target.target,
                     on_hand=on_hand.get(str(target.sku), 0),
                 )
@@ -145,6 +149,30 @@ class FastPusher:
             stock_snapshot_at=self.book.snapshot_at(),
             build_ids={self.book.build_id or ""},
         )
+
+    def _believed_shown(self, listing_key: str, built: int | None) -> int | None:
+        """What the listing shows now, as far as we know: the latest figure the channel said
+        or we wrote (else the build's), less the units the channel took off it for sales we
+        counted since that figure (realtime.channel_sales). The compare-and-set base: a
+        figure that missed those sales makes the channel refuse the write as stale, and the
+        conflict rule would then take them off the target a second time."""
+        said = self.book.shown_said(listing_key)
+        written_at = self.written_at.get(listing_key)
+        if said is not None and (written_at is None or said[1] >= written_at):
+            figure: int | None = said[0]
+            since = ShownSince(at=said[1])
+        elif listing_key in self.shown:
+            figure = self.shown[listing_key]
+            since = (
+                ShownSince(at=written_at)
+                if written_at is not None
+                else ShownSince(known_orders=self.book.built_orders())
+            )
+        else:
+            figure, since = built, ShownSince(known_orders=self.book.built_orders())
+        if figure is None:
+            return None
+        return max(0, int(figure) - self.book.sold_since(listing_key, since))
 
     def push(self) -> FastPushReport:
         plan = self.plan()
@@ -216,3 +244,4 @@ class FastPusher:
                 self.intended[outcome.listing_key] = outcome.target  # replanned, if it was
                 shown = outcome.observed if outcome.observed is not None else outcome.target
                 self.shown[outcome.listing_key] = shown
+                self.written_at[outcome.listing_key] = self._planned_at

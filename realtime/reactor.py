@@ -21,7 +21,12 @@ from channels.shopify import webhooks as shopify
 from channels.tiktok_shop import webhooks as tiktok_shop
 from channels.warehouse import webhooks as warehouse
 from channels.webhooks import OrderUpdate, ShownQuantity, StockUpdate, UnreadableEventError
-from realtime.orders import LinesNeededError, UnresolvedOrderError, ordered_units
+from realtime.orders import (
+    LinesNeededError,
+    UnresolvedOrderError,
+    component_units,
+    held_skus,
+)
 from realtime.stock_book import StockBook
 from realtime.store import EventStore, StoredEvent, connect
 
@@ -153,10 +158,7 @@ class Reactor:
         try:
             update = read_event(event)
             if isinstance(update, OrderUpdate):
-                units = ordered_units(self.book, update)
-                self.book.set_order(
-                    update.channel, update.store_id, update.order_id, update.updated_at, units
-                )
+                self._set_order(update)
                 applied.orders += 1
             elif isinstance(update, StockUpdate):
                 self.book.set_stock(
@@ -199,17 +201,25 @@ class Reactor:
                 continue
             for update in fetched:
                 try:
-                    units = ordered_units(self.book, update)
+                    self._set_order(update)
                 except UnresolvedOrderError as problem:
                     self._problem(wanted[update.order_id], str(problem), applied)
                     continue
-                self.book.set_order(
-                    update.channel, update.store_id, update.order_id, update.updated_at, units
-                )
                 applied.orders += 1
                 applied.fetched += 1
             for missing in sorted(set(wanted) - {update.order_id for update in fetched}):
                 self._problem(wanted[missing], "the channel does not show the order", applied)
+
+    def _set_order(self, update: OrderUpdate) -> None:
+        held = held_skus(self.book, update)
+        self.book.set_order(
+            update.channel,
+            update.store_id,
+            update.order_id,
+            update.updated_at,
+            component_units(self.book, held),
+            sold=held,
+        )
 
     def _problem(self, event: StoredEvent, reason: str, applied: Applied) -> None:
         applied.problems.append(reason)

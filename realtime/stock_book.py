@@ -13,6 +13,7 @@ Positions and targets are computed by the same macros dbt uses (realtime.rules).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas
 
+from realtime.channel_sales import ChannelSales, OrderKey, ShownSince
 from realtime.rules import inventory_positions_sql, stock_target_sql
 
 # The build's tables the book needs, copied whole (a few rows per SKU, order and listing).
@@ -102,9 +104,6 @@ from current_commitments group by component_sku;
 """
 
 
-OrderKey = tuple[str, str, str]  # (channel, store_id, order_id)
-
-
 def naive_utc(moment: datetime) -> datetime:
     """The marts hold UTC timestamps without a zone; events carry one."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
@@ -141,6 +140,8 @@ class StockBook:
         self._components: dict[str, dict[str, int]] = {}
         self._known_lines: dict[OrderKey, dict[str, int]] = {}
         self._listing_by_item: dict[tuple[str, str, str, str], str] = {}
+        self._listing_skus: dict[str, tuple[str, str, str]] = {}
+        self.sales = ChannelSales()
 
     def load_build(self, serving_copy: Path) -> str:
         """Take the marts of the build published at `serving_copy`; keep the overlays."""
@@ -159,6 +160,7 @@ class StockBook:
             self.db.execute("detach built")
         self.db.execute(CURRENT_STATE)
         self._load_lookups()
+        self.sales.forget_before_last_build()
         self._dirty = True
         build = self.db.execute("select any_value(build_id) from listings").fetchall()[0]
         self.build_id = None if build is None else build[0]
@@ -199,6 +201,12 @@ class StockBook:
                 "from listings where inventory_item_id is not null"
             ).fetchall()
         }
+        self._listing_skus = {
+            key: (channel, store, sku)
+            for key, channel, store, sku in self.db.execute(
+                "select listing_key, channel, store_id, sku from listings where sku is not null"
+            ).fetchall()
+        }
 
     def _has_publication(self) -> bool:
         """A serving copy says when it was published; a working warehouse copy does not."""
@@ -216,12 +224,17 @@ class StockBook:
         updated_at: datetime,
         ordered_units: dict[str, int],
         shipped_units: dict[str, int] | None = None,
+        sold: dict[str, int] | None = None,
     ) -> None:
         """An order's state as its latest events show it: the units its open, merchant-
         fulfilled lines take per component SKU (empty when it no longer holds stock), and,
-        when the warehouse has said, the units it shipped for the order (else the build's)."""
+        when the warehouse has said, the units it shipped for the order (else the build's).
+        `sold`: the units of each SKU its lines name, which the channel took off those
+        listings when it sold them (realtime.channel_sales)."""
         key = (channel, store_id, order_id)
         updated_at = naive_utc(updated_at)
+        if sold is not None:
+            self.sales.note_order(key, updated_at, sold, built=key in self._known_lines)
         known = self._orders.get(key)
         if known is not None and known[0] >= updated_at:
             return  # an older event arriving late: the book already knows better
@@ -254,9 +267,19 @@ class StockBook:
         if known is None or changed_at >= known[1]:
             self._shown[key] = (shown, changed_at)
 
-    def shown(self) -> dict[str, int]:
-        """listing_key -> what the channel last said the listing displays."""
-        return {key: shown for key, (shown, _) in self._shown.items()}
+    def shown_said(self, listing_key: str) -> tuple[int, datetime] | None:
+        """What the channel last said the listing displays, and when (its clock)."""
+        return self._shown.get(listing_key)
+
+    def sold_since(self, listing_key: str, since: ShownSince) -> int:
+        """Units the listing's channel took off it for sales counted here that the figure
+        `since` describes does not hold yet (0 for a listing without a SKU)."""
+        listing = self._listing_skus.get(listing_key)
+        return 0 if listing is None else self.sales.sold_since(listing, since)
+
+    def built_orders(self) -> Collection[OrderKey]:
+        """The orders (with merchant lines of known SKUs) the build knows."""
+        return self._known_lines.keys()
 
     def components_of(self, sku: str) -> dict[str, int]:
         return dict(self._components.get(sku, {}))

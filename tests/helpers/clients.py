@@ -12,6 +12,7 @@ import hmac
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -49,6 +50,10 @@ class Control:
 
     def advance(self, seconds: float) -> dict[str, Any]:
         return self.post("/clock", {"advance_seconds": seconds})
+
+    def now(self) -> datetime:
+        """The world's clock (what a push guard or a reactor takes as now in a sandbox)."""
+        return datetime.fromisoformat(self.get("/clock")["now"].replace("Z", "+00:00"))
 
     def faults(self, channel: str, **settings: Any) -> None:
         response = self.http.put(f"{self.url}/faults/{channel}", json=settings)

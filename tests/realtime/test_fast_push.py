@@ -30,25 +30,12 @@ from realtime.stock_book import StockBook
 from reverse_etl.writers import Writer
 from reverse_etl.writers.registry import build_writer
 from tests.helpers.clients import Control
-from tests.helpers.listings import listing_key
+from tests.helpers.listings import off_target
 from tests.helpers.webhooks import deliveries, sell, subscribe, wait_idle
 from tests.ingest.conftest import AMAZON_MARGIN_S, FAST_RETRIES
 from tests.ingest.raw import Ingest
 from tests.marts.conftest import dbt
 from tests.realtime.conftest import start_receiver
-
-
-def world_clock(control: Control) -> Callable[[], datetime]:
-    return lambda: datetime.fromisoformat(control.get("/clock")["now"].replace("Z", "+00:00"))
-
-
-def off_target(control: Control, targets: dict[str, int]) -> dict[str, tuple[int | None, int]]:
-    shown = {
-        listing_key(row): row["displayed_quantity"]
-        for row in control.get("/truth/listings")["listings"]
-    }
-    return {key: (shown.get(key), target) for key, target in targets.items()
-            if shown.get(key) != target}  # fmt: skip
 
 
 def test_a_shopify_sale_reaches_every_listing_of_its_sku_and_echoes_push_nothing(
@@ -87,7 +74,7 @@ def test_a_shopify_sale_reaches_every_listing_of_its_sku_and_echoes_push_nothing
             lambda channel, run_id: build_writer(channel, channels[channel], run_id, FAST_RETRIES),
             ledger_path=Warehouse.at(ingest.database).fast_push_ledger_path,
             locks_dir=tmp_path / "locks",
-            clock=world_clock(control),
+            clock=control.now,
         )
         report = pusher.push()
         assert not report.blocked, report.blocked
