@@ -29,13 +29,13 @@ from typing import Any
 
 from core.locks import default_wait_s
 from core.processes import die_with_parent
+from core.rules import DBT_PROJECT_DIR
 from core.secrets import SALT_ENV, pii_salt
 from core.serving import Publication, publish
 from core.warehouse import WAREHOUSE_ENV, Warehouse, is_lock_conflict
 
 log = logging.getLogger(__name__)
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 TARGET_PATH_ENV = "TRIBUTARY_DBT_TARGET_PATH"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # Commands that never open the warehouse, so need no lock.

@@ -1,11 +1,11 @@
 """An order's unified status from its channel's status fields, by the dbt seed that maps them.
 
-The marts decide which orders hold stock with `seeds/order_status_map.csv` (each field's
+The marts decide which orders hold stock with the `order_status_map` seed (each field's
 value maps to a unified status with a precedence; the order takes the mapped status of
-lowest precedence, see int_orders_statuses_mapped). The reactor reads the same file, so an
-order an event shows as cancelled is released by the same rule that releases it in the
-marts. A value the seed does not know gives None: the reactor then keeps the build's view of
-the order instead of guessing.
+lowest precedence, see int_orders_statuses_mapped). The reactor reads the same file, from
+the same rules directory as dbt (core.rules), so an order an event shows as cancelled is
+released by the same rule that releases it in the marts. A value the seed does not know
+gives None: the reactor then keeps the build's view of the order instead of guessing.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-STATUS_MAP = (
-    Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "order_status_map.csv"
-)
+from core.rules import seeds_dir
+
 # Unified statuses whose merchant-fulfilled lines hold stock (fct_stock_commitments).
 HOLDING_STATUSES = frozenset({"pending", "open", "partially_fulfilled"})
 
 
 @cache
-def _status_map() -> dict[tuple[str, str, str], tuple[int, str]]:
-    with STATUS_MAP.open(newline="") as file:
+def _status_map(path: Path) -> dict[tuple[str, str, str], tuple[int, str]]:
+    with path.open(newline="") as file:
         return {
             (row["channel"], row["status_field"], row["source_status"]): (
                 int(row["precedence"]),
@@ -41,7 +40,7 @@ def unified_status(channel: str, fields: Mapping[str, str | None]) -> str | None
     for field, value in fields.items():
         if value is None:
             continue
-        found = _status_map().get((channel, field, value))
+        found = _status_map(seeds_dir() / "order_status_map.csv").get((channel, field, value))
         if found is None:
             if channel == "shopify" and field == "cancelled" and value == "false":
                 continue

@@ -9,7 +9,8 @@ every push guard it ships with. Only the ticks are played; nothing of the pipeli
 
 The warehouse starts from `bootstrap`: the first full load of the same seed's world, taken
 on a twin sandbox without rate limits (Amazon's getOrderItems alone would make that first load
-last half an hour under the real limits). It is the state a brand running Tributary is in when
+last half an hour under the real limits), with the rules the merchant has entered by then
+(benchmarks.oversell.merchant_rules). It is the state a brand running Tributary is in when
 the scenario starts; every run of the scenario meets the real limits.
 """
 
@@ -27,9 +28,11 @@ import dagster as dg
 from dagster._utils.schedules import cron_string_iterator
 
 from benchmarks.environment import environment_set
+from benchmarks.oversell.merchant_rules import write_merchant_rules
 from benchmarks.oversell.strategies import Action, ActionLog
 from benchmarks.oversell.world import StrategyWorld
 from channels.budget import forget_budgets
+from core.rules import SEEDS_DIR_ENV
 from orchestration.definitions import defs
 from orchestration.defs.automation.schedules import reconcile_schedule, refresh_schedule
 from orchestration.defs.automation.sensors import stock_moved
@@ -55,6 +58,7 @@ def pointed_at(directory: Path) -> AbstractContextManager[None]:
             "TRIBUTARY_WAREHOUSE": str(directory / "warehouse.duckdb"),
             "TRIBUTARY_CHANNELS_FILE": str(directory / "channels.json"),
             "TRIBUTARY_PIPELINES_DIR": str(directory / "pipelines"),
+            SEEDS_DIR_ENV: str(directory / "rules"),
         }
     )
 
@@ -66,6 +70,7 @@ def bootstrap(seed: int, scale: str) -> Path:
     twin = StrategyWorld(seed, scale, rate_limits=False)
     try:
         (directory / "channels.json").write_text(json.dumps(twin.manifest))
+        write_merchant_rules(twin, directory / "rules")
         with (
             pointed_at(directory),
             logged_to(directory / "bootstrap.log"),
