@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.environment import environment_set
 from benchmarks.sandbox_world import SandboxWorld
+from core.environment import environment_set
 from core.secrets import SALT_ENV
 from core.warehouse import Warehouse
 from orchestration.cli.fast_path import fast_path_beside, wait_for_reactor

@@ -77,7 +77,8 @@ def receiver_app(verifiers: Mapping[str, WebhookVerifier], committer: GroupCommi
             body=body,
         )
         try:
-            outcome = await asyncio.wait_for(committer.submit(delivery), COMMIT_DEADLINE_S)
+            async with asyncio.timeout(COMMIT_DEADLINE_S):  # keeps a shutdown's cancellation
+                outcome = await committer.submit(delivery)
         except TimeoutError:
             return JSONResponse({"error": "event store is slow; deliver again"}, 503)
         return JSONResponse({"outcome": outcome, "event_id": verified.event_id})

@@ -118,8 +118,11 @@ def serve(
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can drop a cancellation that
+            # arrives as the event is set (see sandbox/webhooks/delivery.py).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=serve_for)
+                async with asyncio.timeout(serve_for):
+                    await stop.wait()
             await service.stop()
             click.echo("sandbox stopped")
 

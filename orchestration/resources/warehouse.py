@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from core.environment import environment_set
 from core.secrets import SALT_ENV, pii_salt
 from core.warehouse import WAREHOUSE_ENV, Warehouse
 
@@ -42,14 +42,5 @@ class WarehouseResource(dg.ConfigurableResource):
     def dbt_environment(self) -> Iterator[None]:
         """Point dbt's profile (a child process reading TRIBUTARY_WAREHOUSE) at this file and
         hand it the PII salt (read by the dbt plugin, never written into SQL)."""
-        values = {WAREHOUSE_ENV: str(self.location), SALT_ENV: pii_salt()}
-        previous = {name: os.environ.get(name) for name in values}
-        os.environ.update(values)
-        try:
+        with environment_set({WAREHOUSE_ENV: str(self.location), SALT_ENV: pii_salt()}):
             yield
-        finally:
-            for name, value in previous.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value

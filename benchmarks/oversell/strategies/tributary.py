@@ -27,11 +27,11 @@ from pathlib import Path
 import dagster as dg
 from dagster._utils.schedules import cron_string_iterator
 
-from benchmarks.environment import environment_set
 from benchmarks.oversell.merchant_rules import write_merchant_rules
 from benchmarks.oversell.strategies import Action, ActionLog
 from benchmarks.oversell.world import StrategyWorld
 from channels.budget import forget_budgets
+from core.environment import environment_set
 from core.rules import SEEDS_DIR_ENV
 from orchestration.definitions import defs
 from orchestration.defs.automation.schedules import reconcile_schedule, refresh_schedule

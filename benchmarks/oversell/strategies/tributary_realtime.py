@@ -27,9 +27,9 @@ from typing import Any
 
 import boto3
 
-from benchmarks.environment import environment_set
 from benchmarks.oversell.strategies.tributary import Tributary
 from benchmarks.oversell.world import StrategyWorld
+from core.environment import environment_set
 from core.warehouse import Warehouse
 from orchestration.cli.fast_path import fast_path_beside, wait_for_reactor
 from realtime.store import STORE_ENV

@@ -1,4 +1,4 @@
-"""A benchmark that points the platform at a scratch directory leaves the environment as it was."""
+"""Code that points the platform at another place for a while leaves the environment as it was."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.environment import environment_set
+from core.environment import environment_set
 
 
 def a_strategy_that_fails_half_way(run_directory: Path) -> None:

@@ -1,9 +1,10 @@
-"""Environment variables set for a block of benchmark code, then put back as they were.
+"""Environment variables set for a block of code, then put back as they were.
 
 The platform reads its places (warehouse, channels file, event store, rule set) from the
-environment, as a deployment sets them. A benchmark that runs the platform in its own process
-points it at a scratch directory for a while; whatever the caller had set must come back
-afterwards, or one strategy's warehouse would leak into the next one's run.
+environment, as a deployment sets them, and dbt's child processes inherit them. Code that
+points the platform at another place for a while (a Dagster run at its resource's warehouse,
+a benchmark at a scratch directory) must give back whatever the caller had set, or one run's
+warehouse would leak into the next one's.
 """
 
 from __future__ import annotations
