@@ -16,19 +16,22 @@ figure the build read, the sales of orders the build does not know. Event times 
 channel's clock, and a write's time on the push's (the sandbox's clock in a sandbox, the real
 one otherwise, which the marketplaces keep too).
 
-Each rule can only err towards counting a sale the figure already holds; the write is then
-refused as stale with the channel showing *more* than believed, which the conflict rule
-resolves without taking anything off. Counting too few is the error that costs units, and the
-rules avoid it.
+The rules lean towards counting a sale the figure already holds (a tie in time counts; a
+write's time starts a little before the write): the write is then refused as stale with the
+channel showing *more* than believed, which the conflict rule resolves without taking
+anything off. Counting too few is the error that costs units.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 OrderKey = tuple[str, str, str]  # (channel, store_id, order_id)
+# A sale older than this (by its event time, against the newest) is no figure's concern: every
+# listing that sold has been said or written since, and the builds have read the orders.
+HORIZON = timedelta(hours=24)
 ListingSku = tuple[str, str, str]  # (channel, store_id, sku)
 
 
@@ -75,20 +78,28 @@ class ChannelSales:
         """Units sold from the listing's SKU on its storefront that `since`'s figure lacks."""
         total = 0
         for sale in self._sales.get(listing, ()):
-            if since.at is not None:
-                counts = sale.at > since.at
+            if since.at is not None:  # a tie counts: a figure stamped in the sale's second
+                counts = sale.at >= since.at  # may lack it (costing a stale compare at most)
             else:
                 counts = since.known_orders is None or sale.order not in since.known_orders
             total += sale.units if counts else 0
         return total
 
-    def forget_before_last_build(self) -> None:
-        """A new build: forget the sales counted before the build before it. Every figure a
-        push can start from is at most one build old (the build's own, what the channel or
-        our writes said since), so older sales can no longer be missing from any of them."""
+    def forget(self, built_orders: Collection[OrderKey]) -> None:
+        """A new build: forget the sales of orders it knows that were counted before the
+        build before it, and any sale older than HORIZON. A figure a push starts from is the
+        build's (which holds its orders' sales), or one the channel said or we wrote since
+        the build before; a sale the builds do not know yet is kept, however many builds
+        come (a stock-only build every minute reads no orders)."""
         kept_from, self._kept_from = self._kept_from, self.seq
+        newest = max((s.at for sales in self._sales.values() for s in sales), default=None)
         for listing, sales in list(self._sales.items()):
-            kept = [sale for sale in sales if sale.seq > kept_from]
+            kept = [
+                sale
+                for sale in sales
+                if (sale.seq > kept_from or sale.order not in built_orders)
+                and (newest is None or newest - sale.at <= HORIZON)
+            ]
             if kept:
                 self._sales[listing] = kept
             else:

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.locks import FileLock, LockBusyError
@@ -38,6 +38,25 @@ LISTING_COLUMNS = (
     "listing_key, channel, store_id, sku, seller_sku, product_id, variant_id, "
     "inventory_item_id, location_id, reported_quantity, target_quantity"
 )
+
+
+# How far a sale's time may lie before our write and still be counted as after it: the
+# channels stamp events in whole seconds, and our clock and theirs drift a little.
+WRITE_MARGIN = timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A write of ours, on the push's clock: the figure it left is older than any channel
+    figure stamped after `finished_at`, and lacks the sales made from `counted_from` on
+    (counting one it holds costs a stale compare; missing one, a unit taken off twice)."""
+
+    counted_from: datetime
+    finished_at: datetime
+
+    @classmethod
+    def between(cls, planned_at: datetime, finished_at: datetime) -> Written:
+        return cls(planned_at.replace(microsecond=0) - WRITE_MARGIN, finished_at)
 
 
 @dataclass
@@ -69,10 +88,9 @@ class FastPusher:
         # What each listing was last set to (by us) or planned to show (by the build's push).
         self.intended: dict[str, int] = {}
         self.shown: dict[str, int] = {}  # what a write of ours left it showing
-        # When we wrote it (the push's clock); None: a write of an earlier reactor's, from
-        # the ledger, whose time is not on the channel's clock.
-        self.written_at: dict[str, datetime | None] = {}
-        self._planned_at = datetime.now(UTC).replace(tzinfo=None)  # the last plan's time
+        # When we wrote it, on the push's clock (Written); None: a write of an earlier
+        # reactor's, from the ledger, whose time is not on the channel's clock.
+        self.written_at: dict[str, Written | None] = {}
 
     def reset_to_build(self, read_at: Mapping[str, datetime]) -> None:
         """A new build: its targets are what its push sets, except where our own ledger says
@@ -110,7 +128,6 @@ class FastPusher:
             for row in self.book.db.execute(f"select {LISTING_COLUMNS} from listings").fetchall()  # noqa: S608
         }
         on_hand = {sku: units for sku, (units, _) in self.book.stock_positions().items()}
-        self._planned_at = naive_utc(self.clock() or datetime.now(UTC))
         changes: list[ListingChange] = []
         pushable: dict[str, int] = {}
         offered: dict[tuple[str, str], int] = {}
@@ -157,15 +174,15 @@ class FastPusher:
         figure that missed those sales makes the channel refuse the write as stale, and the
         conflict rule would then take them off the target a second time."""
         said = self.book.shown_said(listing_key)
-        written_at = self.written_at.get(listing_key)
-        if said is not None and (written_at is None or said[1] >= written_at):
+        written = self.written_at.get(listing_key)
+        if said is not None and (written is None or said[1] > written.finished_at):
             figure: int | None = said[0]
             since = ShownSince(at=said[1])
         elif listing_key in self.shown:
             figure = self.shown[listing_key]
             since = (
-                ShownSince(at=written_at)
-                if written_at is not None
+                ShownSince(at=written.counted_from)
+                if written is not None
                 else ShownSince(known_orders=self.book.built_orders())
             )
         else:
@@ -184,7 +201,9 @@ class FastPusher:
         with self.ledger.writer("fast push: plan") as connection:
             ledger.ensure_tables(connection)
             ledger.start_run(connection, run_id, plan, dry_run=False, channels=channels)
-        report.blocked = check_plan(plan, self.guard, now=self.clock())
+        now = self.clock()  # read only when there is something to push (a sandbox: a call)
+        planned_at = naive_utc(now or datetime.now(UTC))
+        report.blocked = check_plan(plan, self.guard, now=now)
         if report.blocked:
             reason = "; ".join(str(failure) for failure in report.blocked)
             log.warning("fast push %s blocked: %s", run_id, reason)
@@ -198,7 +217,8 @@ class FastPusher:
             report.calls[result.channel] = result.calls
             if result.failure:
                 report.failed_channels[result.channel] = result.failure
-        self._remember(plan.changes, report.outcomes)
+        finished_at = naive_utc(self.clock() or datetime.now(UTC))
+        self._remember(plan.changes, report.outcomes, Written.between(planned_at, finished_at))
         failed = sum(outcome.status not in SETTLED for outcome in report.outcomes)
         status = (
             "written" if not failed else ("failed" if failed == len(report.outcomes) else "partial")
@@ -237,11 +257,13 @@ class FastPusher:
         with self.ledger.writer("fast push: ledger") as connection:
             ledger.record_outcomes(connection, run_id, outcomes)
 
-    def _remember(self, changes: Sequence[ListingChange], outcomes: Sequence[Outcome]) -> None:
+    def _remember(
+        self, changes: Sequence[ListingChange], outcomes: Sequence[Outcome], written: Written
+    ) -> None:
         planned = {change.listing_key: change for change in changes}
         for outcome in outcomes:
             if outcome.status in SETTLED and outcome.listing_key in planned:
                 self.intended[outcome.listing_key] = outcome.target  # replanned, if it was
                 shown = outcome.observed if outcome.observed is not None else outcome.target
                 self.shown[outcome.listing_key] = shown
-                self.written_at[outcome.listing_key] = self._planned_at
+                self.written_at[outcome.listing_key] = written

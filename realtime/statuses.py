@@ -21,8 +21,14 @@ from core.rules import seeds_dir
 HOLDING_STATUSES = frozenset({"pending", "open", "partially_fulfilled"})
 
 
+def _status_map() -> dict[tuple[str, str, str], tuple[int, str]]:
+    """The seed as it is now: an edit reaches the reactor when it reaches the next build."""
+    path = seeds_dir() / "order_status_map.csv"
+    return _read_status_map(path, path.stat().st_mtime_ns)
+
+
 @cache
-def _status_map(path: Path) -> dict[tuple[str, str, str], tuple[int, str]]:
+def _read_status_map(path: Path, _modified_ns: int) -> dict[tuple[str, str, str], tuple[int, str]]:
     with path.open(newline="") as file:
         return {
             (row["channel"], row["status_field"], row["source_status"]): (
@@ -40,7 +46,7 @@ def unified_status(channel: str, fields: Mapping[str, str | None]) -> str | None
     for field, value in fields.items():
         if value is None:
             continue
-        found = _status_map(seeds_dir() / "order_status_map.csv").get((channel, field, value))
+        found = _status_map().get((channel, field, value))
         if found is None:
             if channel == "shopify" and field == "cancelled" and value == "false":
                 continue

@@ -160,7 +160,7 @@ class StockBook:
             self.db.execute("detach built")
         self.db.execute(CURRENT_STATE)
         self._load_lookups()
-        self.sales.forget_before_last_build()
+        self.sales.forget(self.built_orders())
         self._dirty = True
         build = self.db.execute("select any_value(build_id) from listings").fetchall()[0]
         self.build_id = None if build is None else build[0]

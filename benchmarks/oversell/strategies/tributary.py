@@ -65,7 +65,6 @@ def pointed_at(directory: Path) -> AbstractContextManager[None]:
 
 def bootstrap(seed: int, scale: str) -> Path:
     """The first full load of the world, on a twin sandbox without rate limits."""
-    prepare_manifest()
     directory = Path(tempfile.mkdtemp(prefix="tributary-oversell-"))
     twin = StrategyWorld(seed, scale, rate_limits=False)
     try:
@@ -76,6 +75,7 @@ def bootstrap(seed: int, scale: str) -> Path:
             logged_to(directory / "bootstrap.log"),
             dg.DagsterInstance.ephemeral() as instance,
         ):
+            prepare_manifest()  # parsed with the rules directory the runs build with
             forget_budgets()
             result = (
                 defs()
