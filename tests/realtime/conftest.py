@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,16 @@ from typing import Any
 import httpx
 import pytest
 
+from core.warehouse import Warehouse
+from orchestration.push import run_push
+from realtime.pusher import FastPusher
+from realtime.stock_book import StockBook
+from reverse_etl.writers.registry import build_writer
+from tests.helpers.clients import Control
 from tests.helpers.processes import Command, free_port, tributary
-from tests.marts.conftest import built_world  # noqa: F401 - the stock book's tests use it
+from tests.ingest.conftest import AMAZON_MARGIN_S, FAST_RETRIES
+from tests.ingest.raw import Ingest
+from tests.marts.conftest import built_world, dbt  # noqa: F401 - the stock book's tests use it
 from tests.realtime.deliveries import Signed, channels_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,3 +93,33 @@ def receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
     started = start_receiver(tmp_path_factory.mktemp("receiver"), channels_settings())
     yield started
     started.command.stop(timeout=10, linger=2)
+
+
+def pushed_by_the_batch(
+    sandbox: Callable[..., dict[str, Any]], tmp_path: Path
+) -> tuple[dict[str, Any], Control, Ingest]:
+    """A tiny world the batch path has run on (ingest, build, push): every channel shows the
+    build's targets, the state the fast path starts from."""
+    manifest = sandbox(scale="tiny")
+    control = Control(manifest)
+    control.advance(AMAZON_MARGIN_S)
+    (tmp_path / "batch").mkdir()
+    ingest = Ingest(manifest, tmp_path / "batch", policy=FAST_RETRIES)
+    ingest.run()
+    assert dbt(ingest.database, "build").ok
+    assert run_push(config_file=ingest.config, warehouse=ingest.database).ok
+    return manifest, control, ingest
+
+
+def fast_pusher(
+    book: StockBook, manifest: dict[str, Any], ingest: Ingest, control: Control, locks: Path
+) -> FastPusher:
+    """The reactor's pusher on the batch's writers, ledger beside the warehouse, world clock."""
+    channels = manifest["channels"]
+    return FastPusher(
+        book,
+        lambda channel, run_id: build_writer(channel, channels[channel], run_id, FAST_RETRIES),
+        ledger_path=Warehouse.at(ingest.database).fast_push_ledger_path,
+        locks_dir=locks,
+        clock=control.now,
+    )

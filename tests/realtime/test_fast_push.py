@@ -22,33 +22,21 @@ from typing import Any
 
 import duckdb
 
-from core.warehouse import Warehouse
 from orchestration.push import run_push
 from realtime.pusher import FastPusher
 from realtime.reactor import Reactor
 from realtime.stock_book import StockBook
 from reverse_etl.writers import Writer
-from reverse_etl.writers.registry import build_writer
-from tests.helpers.clients import Control
 from tests.helpers.listings import off_target
 from tests.helpers.webhooks import deliveries, sell, subscribe, wait_idle
-from tests.ingest.conftest import AMAZON_MARGIN_S, FAST_RETRIES
-from tests.ingest.raw import Ingest
 from tests.marts.conftest import dbt
-from tests.realtime.conftest import start_receiver
+from tests.realtime.conftest import fast_pusher, pushed_by_the_batch, start_receiver
 
 
 def test_a_shopify_sale_reaches_every_listing_of_its_sku_and_echoes_push_nothing(
     sandbox: Callable[..., dict[str, Any]], tmp_path: Path
 ) -> None:
-    manifest = sandbox(scale="tiny")
-    control = Control(manifest)
-    control.advance(AMAZON_MARGIN_S)
-    (tmp_path / "batch").mkdir()
-    ingest = Ingest(manifest, tmp_path / "batch", policy=FAST_RETRIES)
-    ingest.run()
-    assert dbt(ingest.database, "build").ok
-    assert run_push(config_file=ingest.config, warehouse=ingest.database).ok
+    manifest, control, ingest = pushed_by_the_batch(sandbox, tmp_path)
 
     (tmp_path / "receiver").mkdir()
     receiver = start_receiver(tmp_path / "receiver", {"channels": manifest["channels"]})
@@ -68,14 +56,7 @@ def test_a_shopify_sale_reaches_every_listing_of_its_sku_and_echoes_push_nothing
         reactor = Reactor(receiver.store, book)
         applied = reactor.apply_new_events()
         assert applied.orders > 5, applied
-        channels = manifest["channels"]
-        pusher = FastPusher(
-            book,
-            lambda channel, run_id: build_writer(channel, channels[channel], run_id, FAST_RETRIES),
-            ledger_path=Warehouse.at(ingest.database).fast_push_ledger_path,
-            locks_dir=tmp_path / "locks",
-            clock=control.now,
-        )
+        pusher = fast_pusher(book, manifest, ingest, control, tmp_path / "locks")
         report = pusher.push()
         assert not report.blocked, report.blocked
         assert not report.failed_channels, report.failed_channels
