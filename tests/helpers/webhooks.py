@@ -26,6 +26,15 @@ def sell(control: Control, storefront: str, per_hour: float, seconds: float) -> 
     control.advance(seconds)
 
 
+def delivery_faults(control: Control, channel: str, **settings: Any) -> None:
+    """Spoil a channel's webhook deliveries from now on (duplicate, drop, delay_s, reorder,
+    forged, stale), as sandbox/webhooks/faults.py describes."""
+    response = control.http.put(
+        f"{control.url}/webhooks/faults", json={"channel": channel, **settings}
+    )
+    response.raise_for_status()
+
+
 def deliveries(control: Control, **params: Any) -> list[dict[str, Any]]:
     return control.get("/webhooks", **params)["deliveries"]
 

@@ -15,7 +15,7 @@ import orjson
 
 from tests.helpers.clients import Control, Shopify
 from tests.helpers.receiver import Received, Receiver
-from tests.helpers.webhooks import deliveries, sell, subscribe, wait_idle
+from tests.helpers.webhooks import deliveries, delivery_faults, sell, subscribe, wait_idle
 
 TWO_DAYS = 2 * 86_400
 
@@ -34,13 +34,6 @@ def warehouse_signature(received: Received, secret: str) -> tuple[int, bool]:
     signed = parts["t"].encode() + b"." + received.body
     expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return int(parts["t"]), hmac.compare_digest(parts["v1"], expected)
-
-
-def faults(control: Control, channel: str, **settings: Any) -> None:
-    response = control.http.put(
-        f"{control.url}/webhooks/faults", json={"channel": channel, **settings}
-    )
-    response.raise_for_status()
 
 
 class Echo:
@@ -76,7 +69,7 @@ def _shopify(sandbox: Any) -> tuple[Control, Echo]:
 
 def test_a_duplicate_is_the_same_event_delivered_twice(sandbox) -> None:
     control, echo = _shopify(sandbox)
-    faults(control, "shopify", duplicate=1.0)
+    delivery_faults(control, "shopify", duplicate=1.0)
     with Receiver() as hooks:
         subscribe(control, "shopify", hooks.url, topics=["inventory_levels/update"])
         echo.write()
@@ -92,7 +85,7 @@ def test_a_duplicate_is_the_same_event_delivered_twice(sandbox) -> None:
 
 def test_a_dropped_event_is_never_delivered_nor_retried(sandbox) -> None:
     control, echo = _shopify(sandbox)
-    faults(control, "shopify", drop=1.0)
+    delivery_faults(control, "shopify", drop=1.0)
     with Receiver() as hooks:
         subscribe(control, "shopify", hooks.url, topics=["inventory_levels/update"])
         echo.write()
@@ -106,7 +99,7 @@ def test_a_dropped_event_is_never_delivered_nor_retried(sandbox) -> None:
 
 def test_a_delay_holds_the_first_attempt_in_world_time(sandbox) -> None:
     control, echo = _shopify(sandbox)
-    faults(control, "shopify", delay_s=[300, 300])
+    delivery_faults(control, "shopify", delay_s=[300, 300])
     with Receiver() as hooks:
         subscribe(control, "shopify", hooks.url, topics=["inventory_levels/update"])
         echo.write()
@@ -121,14 +114,14 @@ def test_a_delay_holds_the_first_attempt_in_world_time(sandbox) -> None:
 
 def test_a_reordered_delivery_is_overtaken_by_a_later_event_of_its_key(sandbox) -> None:
     control, echo = _shopify(sandbox)
-    faults(control, "shopify", reorder=1.0)
+    delivery_faults(control, "shopify", reorder=1.0)
     with Receiver() as hooks:
         subscribe(control, "shopify", hooks.url, topics=["inventory_levels/update"])
         echo.write()
         held = echo.shown
         time.sleep(0.5)
         assert hooks.received() == [], "held back"
-        faults(control, "shopify", reorder=0.0)
+        delivery_faults(control, "shopify", reorder=0.0)
         echo.write()
         later, earlier = hooks.wait_for(lambda seen: len(seen) == 2)
     assert (later.json()["available"], earlier.json()["available"]) == (held + 1, held)
@@ -139,7 +132,7 @@ def test_a_reordered_delivery_is_overtaken_by_a_later_event_of_its_key(sandbox) 
 
 def test_a_reorder_hold_ends_when_nothing_overtakes(sandbox) -> None:
     control, echo = _shopify(sandbox)
-    faults(control, "shopify", reorder=1.0, reorder_hold_s=120)
+    delivery_faults(control, "shopify", reorder=1.0, reorder_hold_s=120)
     with Receiver() as hooks:
         subscribe(control, "shopify", hooks.url, topics=["inventory_levels/update"])
         echo.write()
@@ -153,10 +146,10 @@ def test_forged_and_stale_shopify_deliveries(sandbox) -> None:
     control, echo = _shopify(sandbox)
     with Receiver() as hooks:
         subscribe(control, "shopify", hooks.url, topics=["inventory_levels/update"])
-        faults(control, "shopify", forged=1.0)
+        delivery_faults(control, "shopify", forged=1.0)
         echo.write()
         forged = hooks.wait_for(lambda seen: len(seen) == 1)[0]
-        faults(control, "shopify", stale=1.0)
+        delivery_faults(control, "shopify", stale=1.0)
         echo.write()
         stale = hooks.wait_for(lambda seen: len(seen) == 2)[1]
     assert not echo.signed(forged)
@@ -172,7 +165,7 @@ def test_forged_and_stale_tiktok_notifications(sandbox) -> None:
     manifest = sandbox(scale="tiny")
     control = Control(manifest)
     config = manifest["channels"]["tiktok_shop"]
-    faults(control, "tiktok_shop", forged=0.5, stale=0.5)
+    delivery_faults(control, "tiktok_shop", forged=0.5, stale=0.5)
     with Receiver() as hooks:
         subscribe(control, "tiktok_shop", hooks.url)
         sell(control, "tiktok_shop", 120, 1_800)
@@ -200,10 +193,10 @@ def test_forged_and_stale_warehouse_webhooks(sandbox) -> None:
     sku = next(r["sku"] for r in control.get("/truth/stock")["skus"] if not r["is_bundle"])
     with Receiver() as hooks:
         subscribe(control, "warehouse", hooks.url)
-        faults(control, "warehouse", forged=1.0)
+        delivery_faults(control, "warehouse", forged=1.0)
         control.post("/stock-count", {"sku": sku, "location": "NL1", "on_hand": 1})
         forged = hooks.wait_for(lambda seen: len(seen) == 1)[0]
-        faults(control, "warehouse", stale=1.0)
+        delivery_faults(control, "warehouse", stale=1.0)
         control.post("/stock-count", {"sku": sku, "location": "NL1", "on_hand": 2})
         stale = hooks.wait_for(lambda seen: len(seen) == 2)[1]
     signed_at, valid = warehouse_signature(forged, secret)
@@ -224,7 +217,7 @@ def test_amazon_can_be_stale_but_not_forged(sandbox) -> None:
     assert "signs nothing" in refused.json()["error"]
     notifications = manifest["channels"]["amazon"]["notifications"]
     subscribe(control, "amazon", notifications["queue_url"])
-    faults(control, "amazon", stale=1.0)
+    delivery_faults(control, "amazon", stale=1.0)
     sell(control, "amazon_us", 240, 600)
     wait_idle(control)
     sqs = boto3.client(
@@ -246,7 +239,7 @@ def _fault_trail(sandbox: Any) -> list[tuple[str, str, tuple[str, ...]]]:
     manifest = sandbox(scale="tiny", seed=7)
     control = Control(manifest)
     sku = next(r["sku"] for r in control.get("/truth/stock")["skus"] if not r["is_bundle"])
-    faults(control, "warehouse", duplicate=0.3, drop=0.3, forged=0.3, stale=0.3)
+    delivery_faults(control, "warehouse", duplicate=0.3, drop=0.3, forged=0.3, stale=0.3)
     with Receiver() as hooks:
         subscribe(control, "warehouse", hooks.url)
         for count in range(16):
@@ -274,7 +267,7 @@ def test_fault_settings_are_validated(sandbox) -> None:
         {"drop": 0.1},
     ):
         assert put(f"{control.url}/webhooks/faults", json=bad).status_code == 400, bad
-    faults(control, "shopify", duplicate=0.2, delay_s=[1, 2])
+    delivery_faults(control, "shopify", duplicate=0.2, delay_s=[1, 2])
     shown = httpx.get(f"{control.url}/webhooks/faults").json()["shopify"]
     assert (shown["duplicate"], shown["delay"], shown["delay_s"]) == (0.2, 1.0, [1.0, 2.0])
     control.http.delete(f"{control.url}/webhooks/faults").raise_for_status()
